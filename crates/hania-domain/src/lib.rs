@@ -1,0 +1,35 @@
+//! # hania-domain
+//!
+//! The heart of Hania server: entities and validated values, the use-case
+//! services, the billing policy, and the port traits adapters implement.
+//!
+//! This crate is pure: it performs no I/O and depends on no web framework,
+//! database driver, HTTP client or async runtime. Ports are
+//! `#[async_trait]` traits; enabling the `mock` feature generates mockall
+//! mocks of every one of them (`MockBotStore`, …) for tests.
+
+pub mod ability;
+pub mod api_key;
+pub mod billing;
+pub mod bot;
+pub mod bot_changes;
+pub mod conversation;
+pub mod cron;
+pub mod field_update;
+pub mod hook;
+pub mod ids;
+pub mod ledger;
+pub mod message;
+pub mod metadata;
+pub mod money;
+pub mod page;
+pub mod ports;
+pub mod prompt_builder;
+pub mod services;
+pub mod slug;
+pub mod tool;
+pub mod trace;
+pub mod turn;
+pub mod validation;
+mod wire_enum;
+pub mod workspace;

@@ -1,0 +1,47 @@
+use async_trait::async_trait;
+
+use super::StoreError;
+use crate::ids::WorkspaceId;
+use crate::ledger::{LedgerEntry, NewCredit};
+use crate::page::Page;
+use crate::turn::{RecordedTurn, TurnRecord};
+
+/// The billing ledger.
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait LedgerStore: Send + Sync {
+    /// Adds a top-up or adjustment: the ledger row and the balance change
+    /// in one transaction, the balance updated atomically (no
+    /// read-modify-write race with concurrent charges).
+    ///
+    /// # Errors
+    /// MUST return `NotFound` for an unknown workspace.
+    async fn add_credit(&self, credit: &NewCredit) -> Result<LedgerEntry, StoreError>;
+
+    /// A page of the workspace's ledger, newest first.
+    ///
+    /// # Errors
+    /// Only on storage failure.
+    async fn list_ledger(
+        &self,
+        workspace: WorkspaceId,
+        page: Page,
+    ) -> Result<Vec<LedgerEntry>, StoreError>;
+}
+
+/// The writes of a chat turn.
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait TurnStore: Send + Sync {
+    /// Records a turn in ONE transaction: appends its messages (updating
+    /// the conversation's counters and preview) and trace steps and, when
+    /// charged, writes the ledger row, takes the cost from the balance and
+    /// counts the turn in its billing period (restarting the count when
+    /// the period changed). The balance update MUST be atomic in the
+    /// database, so concurrent turns never lose an update; all or nothing
+    /// is stored.
+    ///
+    /// # Errors
+    /// MUST return `NotFound` if the conversation is not in the workspace.
+    async fn record_turn(&self, turn: &TurnRecord) -> Result<RecordedTurn, StoreError>;
+}

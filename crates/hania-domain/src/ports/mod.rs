@@ -1,0 +1,55 @@
+//! Port traits: what the domain needs from the outside world. Adapters
+//! (storage, clock, ids) implement them; services depend only on them.
+//!
+//! Every storage port is scoped by workspace: an implementation MUST treat a
+//! row of another workspace exactly like a missing one
+//! ([`StoreError::NotFound`]), never return it and never change it.
+
+mod bot_store;
+mod conversation_store;
+mod key_store;
+mod ledger_store;
+mod store_error;
+mod system;
+mod tool_store;
+mod workspace_store;
+
+pub use bot_store::*;
+pub use conversation_store::*;
+pub use key_store::*;
+pub use ledger_store::*;
+pub use store_error::*;
+pub use system::*;
+pub use tool_store::*;
+pub use workspace_store::*;
+
+/// Every storage port, implemented by one adapter (SQLite or PostgreSQL).
+pub trait Storage:
+    WorkspaceStore
+    + ApiKeyStore
+    + BotStore
+    + ToolStore
+    + HookStore
+    + ConversationStore
+    + MessageStore
+    + TraceStore
+    + LedgerStore
+    + TurnStore
+    + StoreHealth
+{
+}
+
+impl<T> Storage for T where
+    T: WorkspaceStore
+        + ApiKeyStore
+        + BotStore
+        + ToolStore
+        + HookStore
+        + ConversationStore
+        + MessageStore
+        + TraceStore
+        + LedgerStore
+        + TurnStore
+        + StoreHealth
+{
+}

@@ -1,0 +1,56 @@
+//! Everything one chat turn writes, recorded in one transaction.
+
+use time::{Date, OffsetDateTime};
+
+use crate::ids::{ConversationId, LedgerEntryId, MessageId, WorkspaceId};
+use crate::ledger::LedgerEntry;
+use crate::message::{Message, NewMessage};
+use crate::money::Money;
+use crate::trace::{NewTraceStep, TraceStep};
+
+/// The charge of a metered model turn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TurnCharge {
+    /// Ledger entry id.
+    pub entry_id: LedgerEntryId,
+    /// Cost (positive; stored as a negative ledger amount).
+    pub cost: Money,
+    /// The reply being charged, if it is among the turn's messages.
+    pub message_id: Option<MessageId>,
+    /// Model used.
+    pub model: String,
+    /// Prompt tokens.
+    pub prompt_tokens: u32,
+    /// Completion tokens.
+    pub completion_tokens: u32,
+    /// Billing period the turn counts towards (first day of the month).
+    pub period_start: Date,
+}
+
+/// The writes of one turn: messages, trace steps, an optional charge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TurnRecord {
+    /// Workspace (the conversation must belong to it).
+    pub workspace_id: WorkspaceId,
+    /// Conversation the turn belongs to.
+    pub conversation_id: ConversationId,
+    /// Messages to append, in order.
+    pub messages: Vec<NewMessage>,
+    /// Trace steps to append, in order.
+    pub trace_steps: Vec<NewTraceStep>,
+    /// The charge, for metered turns.
+    pub charge: Option<TurnCharge>,
+    /// When the turn was recorded.
+    pub recorded_at: OffsetDateTime,
+}
+
+/// What recording a turn stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedTurn {
+    /// The stored messages, with positions.
+    pub messages: Vec<Message>,
+    /// The stored steps, with numbers.
+    pub trace_steps: Vec<TraceStep>,
+    /// The ledger row of the charge.
+    pub ledger_entry: Option<LedgerEntry>,
+}
