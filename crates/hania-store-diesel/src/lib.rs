@@ -1,1 +1,44 @@
-//! placeholder
+//! # hania-store-diesel
+//!
+//! Everything Hania's two storage adapters share: one schema, SQL types
+//! that are native on PostgreSQL and TEXT on SQLite, row types converted to
+//! and from domain entities at this edge, and [`DieselStore`], the single
+//! implementation of every storage port. Each query is written once and
+//! compiled for both backends (see [`on_conn!`]).
+//!
+//! The backend crates (`hania-store-sqlite`, `hania-store-postgres`) build
+//! the pool, tune the connection and run their own migrations, then wrap
+//! the pool in a [`DieselStore`].
+
+#![allow(missing_docs)] // Row fields mirror the schema's columns.
+
+pub mod conn;
+pub mod rows;
+pub mod schema;
+pub mod sql_types;
+mod store;
+
+use conn::{DbPool, PooledConn};
+use hania_domain::ports::StoreError;
+
+/// Every storage port, over a pool of either backend.
+#[derive(Clone)]
+pub struct DieselStore {
+    pool: DbPool,
+}
+
+impl DieselStore {
+    /// Wraps a ready (migrated) pool.
+    pub fn new(pool: DbPool) -> Self {
+        Self { pool }
+    }
+
+    /// The pool, for backend-specific maintenance and tests.
+    pub fn pool(&self) -> &DbPool {
+        &self.pool
+    }
+
+    pub(crate) async fn conn(&self) -> Result<PooledConn, StoreError> {
+        self.pool.get().await
+    }
+}

@@ -1,0 +1,122 @@
+//! Pools and connections of either backend, and the mapping of database
+//! errors to [`StoreError`].
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::sqlite::SqliteConnection;
+use diesel_async::AsyncPgConnection;
+use diesel_async::pooled_connection::deadpool::{Object, Pool, PoolError};
+use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+use hania_domain::ports::StoreError;
+
+/// The async SQLite connection: diesel's sync connection run on blocking
+/// threads.
+pub type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
+
+/// A connection pool of one backend.
+#[derive(Clone)]
+pub enum DbPool {
+    /// PostgreSQL (production, several instances).
+    Postgres(Pool<AsyncPgConnection>),
+    /// SQLite (embedded default).
+    Sqlite(Pool<SqliteConn>),
+}
+
+/// A connection checked out of a [`DbPool`].
+pub enum PooledConn {
+    /// PostgreSQL.
+    Postgres(Object<AsyncPgConnection>),
+    /// SQLite.
+    Sqlite(Object<SqliteConn>),
+}
+
+impl DbPool {
+    /// Checks a connection out.
+    pub async fn get(&self) -> Result<PooledConn, StoreError> {
+        match self {
+            DbPool::Postgres(pool) => pool.get().await.map(PooledConn::Postgres),
+            DbPool::Sqlite(pool) => pool.get().await.map(PooledConn::Sqlite),
+        }
+        .map_err(pool_error)
+    }
+}
+
+fn pool_error(error: PoolError) -> StoreError {
+    StoreError::Unavailable(error.to_string())
+}
+
+/// Runs `$body` with `$c` bound to the concrete connection of either
+/// backend. The body is compiled once per backend, so each query is
+/// written once and type-checked against both.
+#[macro_export]
+macro_rules! on_conn {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::conn::PooledConn::Postgres(object) => {
+                let $c: &mut ::diesel_async::AsyncPgConnection = &mut **object;
+                $body
+            }
+            $crate::conn::PooledConn::Sqlite(object) => {
+                let $c: &mut $crate::conn::SqliteConn = &mut **object;
+                $body
+            }
+        }
+    };
+}
+
+/// A [`StoreError`] that diesel errors convert into, so `?` works inside
+/// queries and transactions.
+#[derive(Debug)]
+pub struct DbError(pub StoreError);
+
+impl From<DieselError> for DbError {
+    fn from(error: DieselError) -> Self {
+        DbError(map_diesel_error(error))
+    }
+}
+
+impl From<StoreError> for DbError {
+    fn from(error: StoreError) -> Self {
+        DbError(error)
+    }
+}
+
+impl From<DbError> for StoreError {
+    fn from(error: DbError) -> Self {
+        error.0
+    }
+}
+
+/// Maps a diesel error to the port's error: a missing row is `NotFound`,
+/// uniqueness and reference violations are `Conflict` (naming the
+/// constraint), a lost or busy database is `Unavailable`.
+pub fn map_diesel_error(error: DieselError) -> StoreError {
+    match error {
+        DieselError::NotFound => StoreError::NotFound,
+        DieselError::DatabaseError(kind, info) => {
+            let what = info.constraint_name().map_or_else(|| info.message().to_owned(), str::to_owned);
+            match kind {
+                DatabaseErrorKind::UniqueViolation => StoreError::Conflict(what),
+                DatabaseErrorKind::ForeignKeyViolation => StoreError::Conflict(what),
+                DatabaseErrorKind::ClosedConnection => StoreError::Unavailable(what),
+                _ if is_busy(info.message()) => StoreError::Unavailable(what),
+                _ => StoreError::unexpected(info.message().to_owned()),
+            }
+        }
+        DieselError::BrokenTransactionManager => StoreError::Unavailable(error.to_string()),
+        other => StoreError::unexpected(other),
+    }
+}
+
+fn is_busy(message: &str) -> bool {
+    message.contains("database is locked") || message.contains("database is busy")
+}
+
+/// Converts a stored integer that must fit a `u32`.
+pub fn to_u32(value: i32, column: &str) -> Result<u32, StoreError> {
+    u32::try_from(value).map_err(|_| StoreError::unexpected(format!("negative {column}: {value}")))
+}
+
+/// Converts a `u32` for storage in an INTEGER column.
+pub fn to_i32(value: u32) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
+}

@@ -1,0 +1,208 @@
+//! [`ConversationStore`].
+
+use async_trait::async_trait;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use hania_domain::conversation::{
+    Channel, Conversation, ConversationFilter, ConversationPage, ConversationSummary, NewConversation,
+    PostCallAnalysis,
+};
+use hania_domain::ids::{BotId, ConversationId, WorkspaceId};
+use hania_domain::page::Page;
+use hania_domain::ports::{ConversationStore, StoreError};
+use time::OffsetDateTime;
+
+use super::bot::bot_exists;
+use super::workspace::one_row;
+use crate::DieselStore;
+use crate::conn::DbError;
+use crate::on_conn;
+use crate::rows::conversation::ConversationRow;
+use crate::schema::{bots, conversations};
+use crate::sql_types::{SqlTime, sql_id};
+
+/// Applies every filter of a [`ConversationFilter`] to a boxed query over
+/// `conversations` (alone or joined), scoped to the workspace.
+macro_rules! filtered {
+    ($base:expr, $workspace:expr, $filter:expr) => {{
+        let f: &ConversationFilter = $filter;
+        let mut q = $base.filter(conversations::workspace_id.eq(sql_id($workspace))).into_boxed();
+        if let Some(bot) = f.bot_id {
+            q = q.filter(conversations::bot_id.eq(sql_id(bot)));
+        }
+        if let Some(channel) = f.channel {
+            q = q.filter(conversations::channel.eq(channel.as_str()));
+        }
+        if let Some(id) = &f.external_call_id {
+            q = q.filter(conversations::external_call_id.eq(id));
+        }
+        if let Some(id) = &f.external_linked_id {
+            q = q.filter(conversations::external_linked_id.eq(id));
+        }
+        if let Some(id) = f.source_conversation_id {
+            q = q.filter(conversations::source_conversation_id.eq(sql_id(id)));
+        }
+        if let Some(since) = f.since {
+            q = q.filter(conversations::started_at.ge(SqlTime(since)));
+        }
+        if let Some(until) = f.until {
+            q = q.filter(conversations::started_at.le(SqlTime(until)));
+        }
+        if let Some(v) = &f.sentiment {
+            q = q.filter(conversations::analysis_sentiment.eq(v));
+        }
+        if let Some(v) = &f.topic {
+            q = q.filter(conversations::analysis_topic.eq(v));
+        }
+        if let Some(v) = &f.outcome {
+            q = q.filter(conversations::analysis_outcome.eq(v));
+        }
+        q
+    }};
+}
+
+#[async_trait]
+impl ConversationStore for DieselStore {
+    async fn create_conversation(&self, new: &NewConversation) -> Result<Conversation, StoreError> {
+        if !bot_exists(self, new.workspace_id, new.bot_id).await? {
+            return Err(StoreError::NotFound);
+        }
+        if let Some(source) = new.source_conversation_id {
+            self.get_conversation(new.workspace_id, source).await?;
+        }
+        let row = ConversationRow::from(new);
+        let mut conn = self.conn().await?;
+        on_conn!(&mut conn, |c| {
+            diesel::insert_into(conversations::table).values(&row).execute(c).await.map_err(DbError::from)
+        })?;
+        row.try_into()
+    }
+
+    async fn get_conversation(&self, workspace: WorkspaceId, id: ConversationId) -> Result<Conversation, StoreError> {
+        let mut conn = self.conn().await?;
+        let row: ConversationRow = on_conn!(&mut conn, |c| {
+            conversations::table
+                .filter(conversations::id.eq(sql_id(id)))
+                .filter(conversations::workspace_id.eq(sql_id(workspace)))
+                .select(ConversationRow::as_select())
+                .first(c)
+                .await
+                .map_err(DbError::from)
+        })?;
+        row.try_into()
+    }
+
+    async fn find_open_conversation(
+        &self,
+        workspace: WorkspaceId,
+        bot: BotId,
+        channel: Channel,
+        customer_id: &str,
+    ) -> Result<Option<Conversation>, StoreError> {
+        let mut conn = self.conn().await?;
+        let row: Option<ConversationRow> = on_conn!(&mut conn, |c| {
+            conversations::table
+                .filter(conversations::workspace_id.eq(sql_id(workspace)))
+                .filter(conversations::bot_id.eq(sql_id(bot)))
+                .filter(conversations::channel.eq(channel.as_str()))
+                .filter(conversations::customer_id.eq(customer_id))
+                .filter(conversations::ended_at.is_null())
+                .order((conversations::started_at.desc(), conversations::id.desc()))
+                .select(ConversationRow::as_select())
+                .first(c)
+                .await
+                .optional()
+                .map_err(DbError::from)
+        })?;
+        row.map(Conversation::try_from).transpose()
+    }
+
+    async fn list_conversations(
+        &self,
+        workspace: WorkspaceId,
+        filter: &ConversationFilter,
+        page: Page,
+    ) -> Result<ConversationPage, StoreError> {
+        let mut conn = self.conn().await?;
+        let (total, rows): (i64, Vec<(ConversationRow, String)>) = on_conn!(&mut conn, |c| {
+            let total: i64 = filtered!(conversations::table, workspace, filter)
+                .count()
+                .get_result(c)
+                .await
+                .map_err(DbError::from)?;
+            let rows = filtered!(conversations::table.inner_join(bots::table), workspace, filter)
+                .order((conversations::started_at.desc(), conversations::id.desc()))
+                .limit(i64::from(page.limit()))
+                .offset(i64::from(page.offset()))
+                .select((ConversationRow::as_select(), bots::name))
+                .load(c)
+                .await
+                .map_err(DbError::from)?;
+            Ok::<_, DbError>((total, rows))
+        })?;
+        let items = rows
+            .into_iter()
+            .map(|(row, bot_name)| Ok(ConversationSummary { conversation: row.try_into()?, bot_name }))
+            .collect::<Result<_, StoreError>>()?;
+        Ok(ConversationPage { items, total: u64::try_from(total).unwrap_or(0) })
+    }
+
+    async fn end_conversation(&self, workspace: WorkspaceId, id: ConversationId, at: OffsetDateTime) -> Result<(), StoreError> {
+        let mut conn = self.conn().await?;
+        let changed = on_conn!(&mut conn, |c| {
+            diesel::update(
+                conversations::table
+                    .filter(conversations::id.eq(sql_id(id)))
+                    .filter(conversations::workspace_id.eq(sql_id(workspace))),
+            )
+            .set(conversations::ended_at.eq(SqlTime(at)))
+            .execute(c)
+            .await
+            .map_err(DbError::from)
+        })?;
+        one_row(changed)
+    }
+
+    async fn set_post_call_analysis(
+        &self,
+        workspace: WorkspaceId,
+        id: ConversationId,
+        analysis: &PostCallAnalysis,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn().await?;
+        let changed = on_conn!(&mut conn, |c| {
+            diesel::update(
+                conversations::table
+                    .filter(conversations::id.eq(sql_id(id)))
+                    .filter(conversations::workspace_id.eq(sql_id(workspace))),
+            )
+            .set((
+                conversations::analysis_sentiment.eq(&analysis.sentiment),
+                conversations::analysis_topic.eq(&analysis.topic),
+                conversations::analysis_outcome.eq(&analysis.outcome),
+                conversations::analysis_summary.eq(&analysis.summary),
+            ))
+            .execute(c)
+            .await
+            .map_err(DbError::from)
+        })?;
+        one_row(changed)
+    }
+
+    async fn delete_conversation(&self, workspace: WorkspaceId, id: ConversationId) -> Result<(), StoreError> {
+        let mut conn = self.conn().await?;
+        // Messages and trace steps go by ON DELETE CASCADE; ledger rows and
+        // post-call conversations keep existing by ON DELETE SET NULL.
+        let changed = on_conn!(&mut conn, |c| {
+            diesel::delete(
+                conversations::table
+                    .filter(conversations::id.eq(sql_id(id)))
+                    .filter(conversations::workspace_id.eq(sql_id(workspace))),
+            )
+            .execute(c)
+            .await
+            .map_err(DbError::from)
+        })?;
+        one_row(changed)
+    }
+}
