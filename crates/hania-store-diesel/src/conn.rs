@@ -93,7 +93,9 @@ pub fn map_diesel_error(error: DieselError) -> StoreError {
     match error {
         DieselError::NotFound => StoreError::NotFound,
         DieselError::DatabaseError(kind, info) => {
-            let what = info.constraint_name().map_or_else(|| info.message().to_owned(), str::to_owned);
+            let what = info
+                .constraint_name()
+                .map_or_else(|| info.message().to_owned(), str::to_owned);
             match kind {
                 DatabaseErrorKind::UniqueViolation => StoreError::Conflict(what),
                 DatabaseErrorKind::ForeignKeyViolation => StoreError::Conflict(what),

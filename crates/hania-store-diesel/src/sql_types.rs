@@ -117,14 +117,18 @@ impl ToSql<DbTimestamp, Sqlite> for SqlTime {
 impl FromSql<DbTimestamp, Sqlite> for SqlTime {
     fn from_sql(value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
         let text = <String as FromSql<Text, Sqlite>>::from_sql(value)?;
-        Ok(Self(PrimitiveDateTime::parse(&text, SQLITE_TIME)?.assume_utc()))
+        Ok(Self(
+            PrimitiveDateTime::parse(&text, SQLITE_TIME)?.assume_utc(),
+        ))
     }
 }
 
 /// Truncates an instant to the microsecond precision both backends store.
 pub fn to_stored_precision(at: OffsetDateTime) -> OffsetDateTime {
     let micros = at.microsecond();
-    at.to_offset(UtcOffset::UTC).replace_microsecond(micros).unwrap_or(at)
+    at.to_offset(UtcOffset::UTC)
+        .replace_microsecond(micros)
+        .unwrap_or(at)
 }
 
 impl ToSql<DbJson, Pg> for SqlJson {

@@ -61,7 +61,11 @@ pub fn metadata_rows(bot: &Bot) -> Vec<BotMetadataRow> {
     bot.metadata
         .as_map()
         .iter()
-        .map(|(k, v)| BotMetadataRow { bot_id: sql_id(bot.id), key: k.clone(), value: v.clone() })
+        .map(|(k, v)| BotMetadataRow {
+            bot_id: sql_id(bot.id),
+            key: k.clone(),
+            value: v.clone(),
+        })
         .collect()
 }
 
@@ -74,7 +78,10 @@ impl From<&Bot> for BotRow {
             description: b.description.clone(),
             slug: b.slug.clone(),
             system_prompt: b.system_prompt.clone(),
-            prompt_builder: b.prompt_builder.as_ref().map(|p| SqlJson(serde_json::json!(p))),
+            prompt_builder: b
+                .prompt_builder
+                .as_ref()
+                .map(|p| SqlJson(serde_json::json!(p))),
             settings: SqlJson(b.settings.clone()),
             status: b.status.as_str().to_owned(),
             bot_type: b.bot_type.as_str().to_owned(),
@@ -146,14 +153,19 @@ impl TryFrom<BotRow> for Bot {
             call_transfer_number: r.call_transfer_number,
             outbound_calls_enabled: r.outbound_calls_enabled,
             max_call_seconds: opt_u32(r.max_call_seconds, "max_call_seconds")?,
-            schedule: r.schedule.map(|s| s.parse()).transpose().map_err(|_| corrupt(&id, "schedule"))?,
+            schedule: r
+                .schedule
+                .map(|s| s.parse())
+                .transpose()
+                .map_err(|_| corrupt(&id, "schedule"))?,
             next_run_at: r.next_run_at.map(|t| t.0),
             last_run_at: r.last_run_at.map(|t| t.0),
             agent_goal: r.agent_goal,
             output_config: r.output_config.map(|o| o.0),
             max_iterations: opt_u32(r.max_iterations, "max_iterations")?,
             timeout_seconds: opt_u32(r.timeout_seconds, "timeout_seconds")?,
-            metadata: serde_json::from_value::<Metadata>(r.metadata.0).map_err(|_| corrupt(&id, "metadata"))?,
+            metadata: serde_json::from_value::<Metadata>(r.metadata.0)
+                .map_err(|_| corrupt(&id, "metadata"))?,
             created_at: r.created_at.0,
             updated_at: r.updated_at.0,
         })

@@ -76,7 +76,9 @@ impl TryFrom<ConversationRow> for Conversation {
             customer_id: r.customer_id,
             external_call_id: r.external_call_id,
             external_linked_id: r.external_linked_id,
-            source_conversation_id: r.source_conversation_id.map(|s| ConversationId::from_uuid(s.0)),
+            source_conversation_id: r
+                .source_conversation_id
+                .map(|s| ConversationId::from_uuid(s.0)),
             message_count: to_u32(r.message_count, "message_count")?,
             trace_step_count: to_u32(r.trace_step_count, "trace_step_count")?,
             started_at: r.started_at.0,

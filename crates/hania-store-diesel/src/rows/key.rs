@@ -34,7 +34,11 @@ impl From<&ApiKey> for KeyRow {
     fn from(k: &ApiKey) -> Self {
         let (widget_bot_id, allowed_domains, is_active) = match &k.kind {
             KeyKind::Account => (None, Vec::new(), true),
-            KeyKind::Widget(w) => (Some(sql_id(w.bot_id)), w.allowed_domains.clone(), w.is_active),
+            KeyKind::Widget(w) => (
+                Some(sql_id(w.bot_id)),
+                w.allowed_domains.clone(),
+                w.is_active,
+            ),
         };
         Self {
             id: sql_id(k.id),
@@ -59,11 +63,14 @@ impl TryFrom<KeyRow> for ApiKey {
     type Error = StoreError;
 
     fn try_from(row: KeyRow) -> Result<Self, StoreError> {
-        let corrupt = |what: &str| StoreError::unexpected(format!("api key {}: bad {what}", row.id.0));
+        let corrupt =
+            |what: &str| StoreError::unexpected(format!("api key {}: bad {what}", row.id.0));
         let kind = match KeyFamily::parse(&row.family) {
             Some(KeyFamily::Account) => KeyKind::Account,
             Some(KeyFamily::Widget) => KeyKind::Widget(WidgetKeySettings {
-                bot_id: BotId::from_uuid(row.widget_bot_id.clone().ok_or_else(|| corrupt("bot"))?.0),
+                bot_id: BotId::from_uuid(
+                    row.widget_bot_id.clone().ok_or_else(|| corrupt("bot"))?.0,
+                ),
                 allowed_domains: serde_json::from_value(row.allowed_domains.0.clone())
                     .map_err(|_| corrupt("allowed_domains"))?,
                 is_active: row.is_active,
@@ -80,7 +87,10 @@ impl TryFrom<KeyRow> for ApiKey {
             kind,
             display_prefix: row.display_prefix,
             abilities,
-            rate_limit_per_hour: row.rate_limit_per_hour.map(|r| to_u32(r, "rate limit")).transpose()?,
+            rate_limit_per_hour: row
+                .rate_limit_per_hour
+                .map(|r| to_u32(r, "rate limit"))
+                .transpose()?,
             expires_at: row.expires_at.map(|t| t.0),
             revoked_at: row.revoked_at.map(|t| t.0),
             created_at: row.created_at.0,

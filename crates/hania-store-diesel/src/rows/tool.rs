@@ -47,7 +47,8 @@ impl TryFrom<ToolRow> for ToolConfig {
         Ok(ToolConfig {
             id: ToolConfigId::from_uuid(r.id.0),
             workspace_id: WorkspaceId::from_uuid(r.workspace_id.0),
-            kind: ToolKind::from_stored(&r.tool_type, r.config.0).map_err(StoreError::unexpected)?,
+            kind: ToolKind::from_stored(&r.tool_type, r.config.0)
+                .map_err(StoreError::unexpected)?,
             name: r.name,
             description: r.description,
             parameters: r.parameters.0,

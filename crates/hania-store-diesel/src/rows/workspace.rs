@@ -81,8 +81,9 @@ impl TryFrom<BillingRow> for BillingAccount {
     fn try_from(row: BillingRow) -> Result<Self, StoreError> {
         Ok(BillingAccount {
             workspace_id: WorkspaceId::from_uuid(row.workspace_id.0),
-            status: BillingStatus::parse(&row.status)
-                .ok_or_else(|| StoreError::unexpected(format!("billing status '{}'", row.status)))?,
+            status: BillingStatus::parse(&row.status).ok_or_else(|| {
+                StoreError::unexpected(format!("billing status '{}'", row.status))
+            })?,
             plan: Plan {
                 name: row.plan_name,
                 monthly_turn_allowance: row

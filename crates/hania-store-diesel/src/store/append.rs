@@ -15,12 +15,15 @@ macro_rules! append_messages_in {
             };
             let n = $crate::conn::to_i32(msgs.len() as u32);
             let count: i32 = diesel::update(
-                conv::table.filter(conv::id.eq(sql_id($conv))).filter(conv::workspace_id.eq(sql_id($ws))),
+                conv::table
+                    .filter(conv::id.eq(sql_id($conv)))
+                    .filter(conv::workspace_id.eq(sql_id($ws))),
             )
             .set((
                 conv::message_count.eq(conv::message_count + n),
                 conv::last_message_at.eq($crate::sql_types::SqlTime(last.created_at)),
-                conv::last_message_preview.eq(hania_domain::conversation::preview_of(&last.content)),
+                conv::last_message_preview
+                    .eq(hania_domain::conversation::preview_of(&last.content)),
             ))
             .returning(conv::message_count)
             .get_result($c)
@@ -31,7 +34,10 @@ macro_rules! append_messages_in {
             let mut rows = Vec::with_capacity(msgs.len());
             for (i, message) in msgs.iter().enumerate() {
                 let row = $crate::rows::message::MessageRow::new($conv, first + i as u32, message);
-                diesel::insert_into($crate::schema::messages::table).values(&row).execute($c).await?;
+                diesel::insert_into($crate::schema::messages::table)
+                    .values(&row)
+                    .execute($c)
+                    .await?;
                 rows.push(row);
             }
             Ok(rows)
@@ -52,7 +58,9 @@ macro_rules! append_steps_in {
             }
             let n = $crate::conn::to_i32(steps.len() as u32);
             let count: i32 = diesel::update(
-                conv::table.filter(conv::id.eq(sql_id($conv))).filter(conv::workspace_id.eq(sql_id($ws))),
+                conv::table
+                    .filter(conv::id.eq(sql_id($conv)))
+                    .filter(conv::workspace_id.eq(sql_id($ws))),
             )
             .set(conv::trace_step_count.eq(conv::trace_step_count + n))
             .returning(conv::trace_step_count)
@@ -64,7 +72,10 @@ macro_rules! append_steps_in {
             let mut rows = Vec::with_capacity(steps.len());
             for (i, step) in steps.iter().enumerate() {
                 let row = $crate::rows::message::TraceRow::new($conv, first + i as u32, step);
-                diesel::insert_into($crate::schema::trace_steps::table).values(&row).execute($c).await?;
+                diesel::insert_into($crate::schema::trace_steps::table)
+                    .values(&row)
+                    .execute($c)
+                    .await?;
                 rows.push(row);
             }
             Ok(rows)
@@ -83,7 +94,11 @@ macro_rules! conversation_exists_in {
                 .count()
                 .get_result($c)
                 .await?;
-            if found == 0 { Err($crate::conn::DbError(StoreError::NotFound)) } else { Ok(()) }
+            if found == 0 {
+                Err($crate::conn::DbError(StoreError::NotFound))
+            } else {
+                Ok(())
+            }
         }
         .await
     };

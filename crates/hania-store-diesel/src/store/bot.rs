@@ -17,7 +17,11 @@ use crate::schema::{bot_metadata, bots};
 use crate::sql_types::sql_id;
 
 /// Whether the bot exists in the workspace.
-pub(crate) async fn bot_exists(store: &DieselStore, workspace: WorkspaceId, bot: BotId) -> Result<bool, StoreError> {
+pub(crate) async fn bot_exists(
+    store: &DieselStore,
+    workspace: WorkspaceId,
+    bot: BotId,
+) -> Result<bool, StoreError> {
     let mut conn = store.conn().await?;
     let found: i64 = on_conn!(&mut conn, |c| {
         bots::table
@@ -38,10 +42,16 @@ impl BotStore for DieselStore {
         let mut conn = self.conn().await?;
         on_conn!(&mut conn, |c| {
             c.transaction(async |c| {
-                diesel::insert_into(bots::table).values(&row).execute(c).await?;
+                diesel::insert_into(bots::table)
+                    .values(&row)
+                    .execute(c)
+                    .await?;
                 for pair in &meta {
                     // One statement per row: SQLite's async wrapper has no batch insert.
-                    diesel::insert_into(bot_metadata::table).values(pair).execute(c).await?;
+                    diesel::insert_into(bot_metadata::table)
+                        .values(pair)
+                        .execute(c)
+                        .await?;
                 }
                 Ok::<_, DbError>(())
             })
@@ -78,7 +88,11 @@ impl BotStore for DieselStore {
         row.try_into()
     }
 
-    async fn list_bots(&self, workspace: WorkspaceId, filter: &MetadataFilter) -> Result<Vec<Bot>, StoreError> {
+    async fn list_bots(
+        &self,
+        workspace: WorkspaceId,
+        filter: &MetadataFilter,
+    ) -> Result<Vec<Bot>, StoreError> {
         let mut conn = self.conn().await?;
         let rows: Vec<BotRow> = on_conn!(&mut conn, |c| {
             let mut query = bots::table
@@ -99,7 +113,11 @@ impl BotStore for DieselStore {
         rows.into_iter().map(Bot::try_from).collect()
     }
 
-    async fn slugs_like(&self, workspace: WorkspaceId, base: &str) -> Result<Vec<String>, StoreError> {
+    async fn slugs_like(
+        &self,
+        workspace: WorkspaceId,
+        base: &str,
+    ) -> Result<Vec<String>, StoreError> {
         let pattern = format!("{}-%", base.replace(['%', '_'], ""));
         let mut conn = self.conn().await?;
         let slugs: Vec<String> = on_conn!(&mut conn, |c| {
@@ -120,16 +138,23 @@ impl BotStore for DieselStore {
         on_conn!(&mut conn, |c| {
             c.transaction(async |c| {
                 let changed = diesel::update(
-                    bots::table.filter(bots::id.eq(&row.id)).filter(bots::workspace_id.eq(&row.workspace_id)),
+                    bots::table
+                        .filter(bots::id.eq(&row.id))
+                        .filter(bots::workspace_id.eq(&row.workspace_id)),
                 )
                 .set(&row)
                 .execute(c)
                 .await?;
                 one_row(changed)?;
-                diesel::delete(bot_metadata::table.filter(bot_metadata::bot_id.eq(&row.id))).execute(c).await?;
+                diesel::delete(bot_metadata::table.filter(bot_metadata::bot_id.eq(&row.id)))
+                    .execute(c)
+                    .await?;
                 for pair in &meta {
                     // One statement per row: SQLite's async wrapper has no batch insert.
-                    diesel::insert_into(bot_metadata::table).values(pair).execute(c).await?;
+                    diesel::insert_into(bot_metadata::table)
+                        .values(pair)
+                        .execute(c)
+                        .await?;
                 }
                 Ok::<_, DbError>(())
             })

@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use hania_domain::conversation::{
-    Channel, Conversation, ConversationFilter, ConversationPage, ConversationSummary, NewConversation,
-    PostCallAnalysis,
+    Channel, Conversation, ConversationFilter, ConversationPage, ConversationSummary,
+    NewConversation, PostCallAnalysis,
 };
 use hania_domain::ids::{BotId, ConversationId, WorkspaceId};
 use hania_domain::page::Page;
@@ -26,7 +26,9 @@ use crate::sql_types::{SqlTime, sql_id};
 macro_rules! filtered {
     ($base:expr, $workspace:expr, $filter:expr) => {{
         let f: &ConversationFilter = $filter;
-        let mut q = $base.filter(conversations::workspace_id.eq(sql_id($workspace))).into_boxed();
+        let mut q = $base
+            .filter(conversations::workspace_id.eq(sql_id($workspace)))
+            .into_boxed();
         if let Some(bot) = f.bot_id {
             q = q.filter(conversations::bot_id.eq(sql_id(bot)));
         }
@@ -73,12 +75,20 @@ impl ConversationStore for DieselStore {
         let row = ConversationRow::from(new);
         let mut conn = self.conn().await?;
         on_conn!(&mut conn, |c| {
-            diesel::insert_into(conversations::table).values(&row).execute(c).await.map_err(DbError::from)
+            diesel::insert_into(conversations::table)
+                .values(&row)
+                .execute(c)
+                .await
+                .map_err(DbError::from)
         })?;
         row.try_into()
     }
 
-    async fn get_conversation(&self, workspace: WorkspaceId, id: ConversationId) -> Result<Conversation, StoreError> {
+    async fn get_conversation(
+        &self,
+        workspace: WorkspaceId,
+        id: ConversationId,
+    ) -> Result<Conversation, StoreError> {
         let mut conn = self.conn().await?;
         let row: ConversationRow = on_conn!(&mut conn, |c| {
             conversations::table
@@ -130,24 +140,41 @@ impl ConversationStore for DieselStore {
                 .get_result(c)
                 .await
                 .map_err(DbError::from)?;
-            let rows = filtered!(conversations::table.inner_join(bots::table), workspace, filter)
-                .order((conversations::started_at.desc(), conversations::id.desc()))
-                .limit(i64::from(page.limit()))
-                .offset(i64::from(page.offset()))
-                .select((ConversationRow::as_select(), bots::name))
-                .load(c)
-                .await
-                .map_err(DbError::from)?;
+            let rows = filtered!(
+                conversations::table.inner_join(bots::table),
+                workspace,
+                filter
+            )
+            .order((conversations::started_at.desc(), conversations::id.desc()))
+            .limit(i64::from(page.limit()))
+            .offset(i64::from(page.offset()))
+            .select((ConversationRow::as_select(), bots::name))
+            .load(c)
+            .await
+            .map_err(DbError::from)?;
             Ok::<_, DbError>((total, rows))
         })?;
         let items = rows
             .into_iter()
-            .map(|(row, bot_name)| Ok(ConversationSummary { conversation: row.try_into()?, bot_name }))
+            .map(|(row, bot_name)| {
+                Ok(ConversationSummary {
+                    conversation: row.try_into()?,
+                    bot_name,
+                })
+            })
             .collect::<Result<_, StoreError>>()?;
-        Ok(ConversationPage { items, total: u64::try_from(total).unwrap_or(0) })
+        Ok(ConversationPage {
+            items,
+            total: u64::try_from(total).unwrap_or(0),
+        })
     }
 
-    async fn end_conversation(&self, workspace: WorkspaceId, id: ConversationId, at: OffsetDateTime) -> Result<(), StoreError> {
+    async fn end_conversation(
+        &self,
+        workspace: WorkspaceId,
+        id: ConversationId,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         let mut conn = self.conn().await?;
         let changed = on_conn!(&mut conn, |c| {
             diesel::update(
@@ -189,7 +216,11 @@ impl ConversationStore for DieselStore {
         one_row(changed)
     }
 
-    async fn delete_conversation(&self, workspace: WorkspaceId, id: ConversationId) -> Result<(), StoreError> {
+    async fn delete_conversation(
+        &self,
+        workspace: WorkspaceId,
+        id: ConversationId,
+    ) -> Result<(), StoreError> {
         let mut conn = self.conn().await?;
         // Messages and trace steps go by ON DELETE CASCADE; ledger rows and
         // post-call conversations keep existing by ON DELETE SET NULL.

@@ -28,7 +28,11 @@ impl ApiKeyStore for DieselStore {
         let row = KeyRow::from(key);
         let mut conn = self.conn().await?;
         on_conn!(&mut conn, |c| {
-            diesel::insert_into(api_keys::table).values(&row).execute(c).await.map_err(DbError::from)
+            diesel::insert_into(api_keys::table)
+                .values(&row)
+                .execute(c)
+                .await
+                .map_err(DbError::from)
         })?;
         Ok(())
     }
@@ -62,7 +66,11 @@ impl ApiKeyStore for DieselStore {
         row.try_into()
     }
 
-    async fn list_keys(&self, workspace: WorkspaceId, family: KeyFamily) -> Result<Vec<ApiKey>, StoreError> {
+    async fn list_keys(
+        &self,
+        workspace: WorkspaceId,
+        family: KeyFamily,
+    ) -> Result<Vec<ApiKey>, StoreError> {
         let mut conn = self.conn().await?;
         let rows: Vec<KeyRow> = on_conn!(&mut conn, |c| {
             api_keys::table
@@ -100,7 +108,12 @@ impl ApiKeyStore for DieselStore {
         one_row(changed)
     }
 
-    async fn revoke_key(&self, workspace: WorkspaceId, id: ApiKeyId, at: OffsetDateTime) -> Result<(), StoreError> {
+    async fn revoke_key(
+        &self,
+        workspace: WorkspaceId,
+        id: ApiKeyId,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         let mut conn = self.conn().await?;
         let changed = on_conn!(&mut conn, |c| {
             diesel::update(
@@ -121,4 +134,3 @@ impl ApiKeyStore for DieselStore {
         Ok(())
     }
 }
-

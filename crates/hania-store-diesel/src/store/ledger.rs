@@ -44,7 +44,12 @@ impl LedgerStore for DieselStore {
         let mut conn = self.conn().await?;
         let row: LedgerRow = on_conn!(&mut conn, |c| {
             c.transaction(async |c| {
-                let balance = change_balance_in!(c, credit.workspace_id, credit.amount.micros(), credit.created_at)?;
+                let balance = change_balance_in!(
+                    c,
+                    credit.workspace_id,
+                    credit.amount.micros(),
+                    credit.created_at
+                )?;
                 let row = LedgerRow::from(&LedgerEntry {
                     id: credit.id,
                     workspace_id: credit.workspace_id,
@@ -59,7 +64,10 @@ impl LedgerStore for DieselStore {
                     description: credit.description.clone(),
                     created_at: credit.created_at,
                 });
-                diesel::insert_into(ledger_entries::table).values(&row).execute(c).await?;
+                diesel::insert_into(ledger_entries::table)
+                    .values(&row)
+                    .execute(c)
+                    .await?;
                 Ok::<_, DbError>(row)
             })
             .await
@@ -67,7 +75,11 @@ impl LedgerStore for DieselStore {
         row.try_into()
     }
 
-    async fn list_ledger(&self, workspace: WorkspaceId, page: Page) -> Result<Vec<LedgerEntry>, StoreError> {
+    async fn list_ledger(
+        &self,
+        workspace: WorkspaceId,
+        page: Page,
+    ) -> Result<Vec<LedgerEntry>, StoreError> {
         let mut conn = self.conn().await?;
         let rows: Vec<LedgerRow> = on_conn!(&mut conn, |c| {
             ledger_entries::table
@@ -87,7 +99,8 @@ impl LedgerStore for DieselStore {
 #[async_trait]
 impl TurnStore for DieselStore {
     async fn record_turn(&self, turn: &TurnRecord) -> Result<RecordedTurn, StoreError> {
-        let (ws, conv, at): (WorkspaceId, _, OffsetDateTime) = (turn.workspace_id, turn.conversation_id, turn.recorded_at);
+        let (ws, conv, at): (WorkspaceId, _, OffsetDateTime) =
+            (turn.workspace_id, turn.conversation_id, turn.recorded_at);
         let mut conn = self.conn().await?;
         let (messages, steps, ledger) = on_conn!(&mut conn, |c| {
             c.transaction(async |c| {
@@ -108,7 +121,10 @@ impl TurnStore for DieselStore {
                     .execute(c)
                     .await?;
                     diesel::update(billing_accounts::table.find(sql_id(ws)))
-                        .set(billing_accounts::period_turns_used.eq(billing_accounts::period_turns_used + 1))
+                        .set(
+                            billing_accounts::period_turns_used
+                                .eq(billing_accounts::period_turns_used + 1),
+                        )
                         .execute(c)
                         .await?;
                     let balance = change_balance_in!(c, ws, -charge.cost.micros(), at)?;
@@ -130,15 +146,24 @@ impl TurnStore for DieselStore {
                 let messages = append_messages_in!(c, ws, conv, &turn.messages).await?;
                 let steps = append_steps_in!(c, ws, conv, &turn.trace_steps).await?;
                 if let Some(row) = &ledger {
-                    diesel::insert_into(ledger_entries::table).values(row).execute(c).await?;
+                    diesel::insert_into(ledger_entries::table)
+                        .values(row)
+                        .execute(c)
+                        .await?;
                 }
                 Ok::<_, DbError>((messages, steps, ledger))
             })
             .await
         })?;
         Ok(RecordedTurn {
-            messages: messages.into_iter().map(Message::try_from).collect::<Result<_, _>>()?,
-            trace_steps: steps.into_iter().map(TraceStep::try_from).collect::<Result<_, _>>()?,
+            messages: messages
+                .into_iter()
+                .map(Message::try_from)
+                .collect::<Result<_, _>>()?,
+            trace_steps: steps
+                .into_iter()
+                .map(TraceStep::try_from)
+                .collect::<Result<_, _>>()?,
             ledger_entry: ledger.map(LedgerEntry::try_from).transpose()?,
         })
     }

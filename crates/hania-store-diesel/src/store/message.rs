@@ -26,12 +26,17 @@ impl MessageStore for DieselStore {
     ) -> Result<Vec<Message>, StoreError> {
         let mut conn = self.conn().await?;
         let rows: Vec<MessageRow> = on_conn!(&mut conn, |c| {
-            c.transaction(async |c| append_messages_in!(c, workspace, conversation, new).await).await
+            c.transaction(async |c| append_messages_in!(c, workspace, conversation, new).await)
+                .await
         })?;
         rows.into_iter().map(Message::try_from).collect()
     }
 
-    async fn list_messages(&self, workspace: WorkspaceId, conversation: ConversationId) -> Result<Vec<Message>, StoreError> {
+    async fn list_messages(
+        &self,
+        workspace: WorkspaceId,
+        conversation: ConversationId,
+    ) -> Result<Vec<Message>, StoreError> {
         let mut conn = self.conn().await?;
         let rows: Vec<MessageRow> = on_conn!(&mut conn, |c| {
             conversation_exists_in!(c, workspace, conversation)?;
@@ -78,12 +83,17 @@ impl TraceStore for DieselStore {
     ) -> Result<Vec<TraceStep>, StoreError> {
         let mut conn = self.conn().await?;
         let rows: Vec<TraceRow> = on_conn!(&mut conn, |c| {
-            c.transaction(async |c| append_steps_in!(c, workspace, conversation, steps).await).await
+            c.transaction(async |c| append_steps_in!(c, workspace, conversation, steps).await)
+                .await
         })?;
         rows.into_iter().map(TraceStep::try_from).collect()
     }
 
-    async fn list_trace(&self, workspace: WorkspaceId, conversation: ConversationId) -> Result<Vec<TraceStep>, StoreError> {
+    async fn list_trace(
+        &self,
+        workspace: WorkspaceId,
+        conversation: ConversationId,
+    ) -> Result<Vec<TraceStep>, StoreError> {
         let mut conn = self.conn().await?;
         let rows: Vec<TraceRow> = on_conn!(&mut conn, |c| {
             conversation_exists_in!(c, workspace, conversation)?;

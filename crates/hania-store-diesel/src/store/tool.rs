@@ -23,12 +23,20 @@ impl ToolStore for DieselStore {
         let row = ToolRow::from(tool);
         let mut conn = self.conn().await?;
         on_conn!(&mut conn, |c| {
-            diesel::insert_into(tool_configurations::table).values(&row).execute(c).await.map_err(DbError::from)
+            diesel::insert_into(tool_configurations::table)
+                .values(&row)
+                .execute(c)
+                .await
+                .map_err(DbError::from)
         })?;
         Ok(())
     }
 
-    async fn get_tool(&self, workspace: WorkspaceId, id: ToolConfigId) -> Result<ToolConfig, StoreError> {
+    async fn get_tool(
+        &self,
+        workspace: WorkspaceId,
+        id: ToolConfigId,
+    ) -> Result<ToolConfig, StoreError> {
         let mut conn = self.conn().await?;
         let row: ToolRow = on_conn!(&mut conn, |c| {
             tool_configurations::table
@@ -47,7 +55,10 @@ impl ToolStore for DieselStore {
         let rows: Vec<ToolRow> = on_conn!(&mut conn, |c| {
             tool_configurations::table
                 .filter(tool_configurations::workspace_id.eq(sql_id(workspace)))
-                .order((tool_configurations::created_at.asc(), tool_configurations::id.asc()))
+                .order((
+                    tool_configurations::created_at.asc(),
+                    tool_configurations::id.asc(),
+                ))
                 .select(ToolRow::as_select())
                 .load(c)
                 .await
@@ -80,7 +91,11 @@ impl ToolStore for DieselStore {
         one_row(changed)
     }
 
-    async fn delete_tool(&self, workspace: WorkspaceId, id: ToolConfigId) -> Result<(), StoreError> {
+    async fn delete_tool(
+        &self,
+        workspace: WorkspaceId,
+        id: ToolConfigId,
+    ) -> Result<(), StoreError> {
         self.get_tool(workspace, id).await?;
         let mut conn = self.conn().await?;
         let users: i64 = on_conn!(&mut conn, |c| {
@@ -92,7 +107,9 @@ impl ToolStore for DieselStore {
                 .map_err(DbError::from)
         })?;
         if users > 0 {
-            return Err(StoreError::Conflict(format!("the tool is used by {users} post-call hook(s)")));
+            return Err(StoreError::Conflict(format!(
+                "the tool is used by {users} post-call hook(s)"
+            )));
         }
         let changed = on_conn!(&mut conn, |c| {
             diesel::delete(
@@ -114,20 +131,32 @@ impl HookStore for DieselStore {
         if !bot_exists(self, hook.workspace_id, hook.bot_id).await? {
             return Err(StoreError::NotFound);
         }
-        let tool = self.get_tool(hook.workspace_id, hook.tool_configuration_id).await?;
+        let tool = self
+            .get_tool(hook.workspace_id, hook.tool_configuration_id)
+            .await?;
         let row = HookRow::from(hook);
         let mut conn = self.conn().await?;
         on_conn!(&mut conn, |c| {
-            diesel::insert_into(post_call_hooks::table).values(&row).execute(c).await.map_err(DbError::from)
+            diesel::insert_into(post_call_hooks::table)
+                .values(&row)
+                .execute(c)
+                .await
+                .map_err(DbError::from)
         })
         .map_err(|e| match e.0 {
-            StoreError::Conflict(_) => StoreError::Conflict("the bot already has a hook for this tool".into()),
+            StoreError::Conflict(_) => {
+                StoreError::Conflict("the bot already has a hook for this tool".into())
+            }
             other => other,
         })?;
         Ok(row.into_hook(tool.kind.type_name().to_owned(), tool.name))
     }
 
-    async fn list_hooks(&self, workspace: WorkspaceId, bot: BotId) -> Result<Vec<PostCallHook>, StoreError> {
+    async fn list_hooks(
+        &self,
+        workspace: WorkspaceId,
+        bot: BotId,
+    ) -> Result<Vec<PostCallHook>, StoreError> {
         if !bot_exists(self, workspace, bot).await? {
             return Err(StoreError::NotFound);
         }
@@ -137,16 +166,32 @@ impl HookStore for DieselStore {
                 .inner_join(tool_configurations::table)
                 .filter(post_call_hooks::workspace_id.eq(sql_id(workspace)))
                 .filter(post_call_hooks::bot_id.eq(sql_id(bot)))
-                .order((post_call_hooks::run_order.asc(), post_call_hooks::created_at.asc(), post_call_hooks::id.asc()))
-                .select((HookRow::as_select(), tool_configurations::tool_type, tool_configurations::name))
+                .order((
+                    post_call_hooks::run_order.asc(),
+                    post_call_hooks::created_at.asc(),
+                    post_call_hooks::id.asc(),
+                ))
+                .select((
+                    HookRow::as_select(),
+                    tool_configurations::tool_type,
+                    tool_configurations::name,
+                ))
                 .load(c)
                 .await
                 .map_err(DbError::from)
         })?;
-        Ok(rows.into_iter().map(|(row, kind, name)| row.into_hook(kind, name)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(row, kind, name)| row.into_hook(kind, name))
+            .collect())
     }
 
-    async fn get_hook(&self, workspace: WorkspaceId, bot: BotId, id: HookId) -> Result<PostCallHook, StoreError> {
+    async fn get_hook(
+        &self,
+        workspace: WorkspaceId,
+        bot: BotId,
+        id: HookId,
+    ) -> Result<PostCallHook, StoreError> {
         let mut conn = self.conn().await?;
         let (row, kind, name): (HookRow, String, String) = on_conn!(&mut conn, |c| {
             post_call_hooks::table
@@ -154,7 +199,11 @@ impl HookStore for DieselStore {
                 .filter(post_call_hooks::id.eq(sql_id(id)))
                 .filter(post_call_hooks::workspace_id.eq(sql_id(workspace)))
                 .filter(post_call_hooks::bot_id.eq(sql_id(bot)))
-                .select((HookRow::as_select(), tool_configurations::tool_type, tool_configurations::name))
+                .select((
+                    HookRow::as_select(),
+                    tool_configurations::tool_type,
+                    tool_configurations::name,
+                ))
                 .first(c)
                 .await
                 .map_err(DbError::from)
@@ -184,7 +233,12 @@ impl HookStore for DieselStore {
         one_row(changed)
     }
 
-    async fn delete_hook(&self, workspace: WorkspaceId, bot: BotId, id: HookId) -> Result<(), StoreError> {
+    async fn delete_hook(
+        &self,
+        workspace: WorkspaceId,
+        bot: BotId,
+        id: HookId,
+    ) -> Result<(), StoreError> {
         let mut conn = self.conn().await?;
         let changed = on_conn!(&mut conn, |c| {
             diesel::delete(

@@ -18,18 +18,32 @@ use crate::sql_types::{SqlTime, sql_id};
 
 /// Turns "no row changed" into `NotFound`.
 pub(crate) fn one_row(changed: usize) -> Result<(), StoreError> {
-    if changed == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    if changed == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 #[async_trait]
 impl WorkspaceStore for DieselStore {
-    async fn create_workspace(&self, workspace: &Workspace, billing: &BillingAccount) -> Result<(), StoreError> {
+    async fn create_workspace(
+        &self,
+        workspace: &Workspace,
+        billing: &BillingAccount,
+    ) -> Result<(), StoreError> {
         let (w, b) = (WorkspaceRow::from(workspace), BillingRow::from(billing));
         let mut conn = self.conn().await?;
         on_conn!(&mut conn, |c| {
             c.transaction(async |c| {
-                diesel::insert_into(workspaces::table).values(&w).execute(c).await?;
-                diesel::insert_into(billing_accounts::table).values(&b).execute(c).await?;
+                diesel::insert_into(workspaces::table)
+                    .values(&w)
+                    .execute(c)
+                    .await?;
+                diesel::insert_into(billing_accounts::table)
+                    .values(&b)
+                    .execute(c)
+                    .await?;
                 Ok::<_, DbError>(())
             })
             .await
@@ -53,7 +67,11 @@ impl WorkspaceStore for DieselStore {
     async fn count_workspaces(&self) -> Result<u64, StoreError> {
         let mut conn = self.conn().await?;
         let count: i64 = on_conn!(&mut conn, |c| {
-            workspaces::table.count().get_result(c).await.map_err(DbError::from)
+            workspaces::table
+                .count()
+                .get_result(c)
+                .await
+                .map_err(DbError::from)
         })?;
         Ok(u64::try_from(count).unwrap_or(0))
     }
@@ -71,11 +89,19 @@ impl WorkspaceStore for DieselStore {
         row.try_into()
     }
 
-    async fn set_billing_status(&self, id: WorkspaceId, status: BillingStatus, at: OffsetDateTime) -> Result<(), StoreError> {
+    async fn set_billing_status(
+        &self,
+        id: WorkspaceId,
+        status: BillingStatus,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         let mut conn = self.conn().await?;
         let changed = on_conn!(&mut conn, |c| {
             diesel::update(billing_accounts::table.find(sql_id(id)))
-                .set((billing_accounts::status.eq(status.as_str()), billing_accounts::updated_at.eq(SqlTime(at))))
+                .set((
+                    billing_accounts::status.eq(status.as_str()),
+                    billing_accounts::updated_at.eq(SqlTime(at)),
+                ))
                 .execute(c)
                 .await
                 .map_err(DbError::from)
@@ -83,7 +109,12 @@ impl WorkspaceStore for DieselStore {
         one_row(changed)
     }
 
-    async fn set_plan(&self, id: WorkspaceId, plan: &Plan, at: OffsetDateTime) -> Result<(), StoreError> {
+    async fn set_plan(
+        &self,
+        id: WorkspaceId,
+        plan: &Plan,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         let allowance = plan.monthly_turn_allowance.map(to_i32);
         let mut conn = self.conn().await?;
         let changed = on_conn!(&mut conn, |c| {

@@ -1,0 +1,41 @@
+//! The contract cases, one `async fn(&dyn Storage)` each, grouped by port.
+
+mod bots;
+mod conversations;
+mod keys;
+mod messages;
+mod tools;
+mod turns;
+mod workspaces;
+
+pub use bots::*;
+pub use conversations::*;
+pub use keys::*;
+pub use messages::*;
+pub use tools::*;
+pub use turns::*;
+pub use workspaces::*;
+
+/// Asserts that a result is `Err(StoreError::NotFound)`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! assert_not_found {
+    ($result:expr) => {
+        match $result {
+            Err(hania_domain::ports::StoreError::NotFound) => {}
+            other => panic!("expected NotFound, got {other:?}"),
+        }
+    };
+}
+
+/// Asserts that a result is `Err(StoreError::Conflict(_))`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! assert_conflict {
+    ($result:expr) => {
+        match $result {
+            Err(hania_domain::ports::StoreError::Conflict(_)) => {}
+            other => panic!("expected Conflict, got {other:?}"),
+        }
+    };
+}

@@ -1,0 +1,11 @@
+DROP TABLE ledger_entries;
+DROP TABLE trace_steps;
+DROP TABLE messages;
+DROP TABLE conversations;
+DROP TABLE post_call_hooks;
+DROP TABLE tool_configurations;
+DROP TABLE api_keys;
+DROP TABLE bot_metadata;
+DROP TABLE bots;
+DROP TABLE billing_accounts;
+DROP TABLE workspaces;
