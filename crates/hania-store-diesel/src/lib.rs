@@ -18,8 +18,20 @@ pub mod schema;
 pub mod sql_types;
 mod store;
 
+#[doc(hidden)]
+pub use store::list_conversations_sql;
+
 use conn::{DbPool, PooledConn};
 use hania_domain::ports::StoreError;
+
+/// The database behind a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// PostgreSQL.
+    Postgres,
+    /// SQLite.
+    Sqlite,
+}
 
 /// Every storage port, over a pool of either backend.
 #[derive(Clone)]
@@ -36,6 +48,14 @@ impl DieselStore {
     /// The pool, for backend-specific maintenance and tests.
     pub fn pool(&self) -> &DbPool {
         &self.pool
+    }
+
+    /// Which database this store runs on.
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            DbPool::Postgres(_) => Backend::Postgres,
+            DbPool::Sqlite(_) => Backend::Sqlite,
+        }
     }
 
     pub(crate) async fn conn(&self) -> Result<PooledConn, StoreError> {

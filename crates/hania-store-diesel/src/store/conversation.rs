@@ -237,3 +237,44 @@ impl ConversationStore for DieselStore {
         one_row(changed)
     }
 }
+
+/// The SQL (placeholders, no bind values) the list query and its count run
+/// for a filter, so tests can `EXPLAIN` exactly what the adapter executes.
+/// Bind order: workspace, then the filter's set fields in
+/// [`ConversationFilter`] field order, then limit and offset.
+#[doc(hidden)]
+pub fn list_conversations_sql(
+    backend: crate::Backend,
+    workspace: WorkspaceId,
+    filter: &ConversationFilter,
+    page: Page,
+) -> (String, String) {
+    fn strip_binds(sql: String) -> String {
+        sql.split(" -- binds:")
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+    macro_rules! render {
+        ($db:ty) => {{
+            let list = filtered!(
+                conversations::table.inner_join(bots::table),
+                workspace,
+                filter
+            )
+            .order((conversations::started_at.desc(), conversations::id.desc()))
+            .limit(i64::from(page.limit()))
+            .offset(i64::from(page.offset()))
+            .select((ConversationRow::as_select(), bots::name));
+            let count = filtered!(conversations::table, workspace, filter).count();
+            (
+                strip_binds(diesel::debug_query::<$db, _>(&list).to_string()),
+                strip_binds(diesel::debug_query::<$db, _>(&count).to_string()),
+            )
+        }};
+    }
+    match backend {
+        crate::Backend::Postgres => render!(diesel::pg::Pg),
+        crate::Backend::Sqlite => render!(diesel::sqlite::Sqlite),
+    }
+}

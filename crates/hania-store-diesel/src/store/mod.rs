@@ -3,6 +3,8 @@
 mod append;
 mod bot;
 mod conversation;
+
+pub use conversation::list_conversations_sql;
 mod key;
 mod ledger;
 mod message;
