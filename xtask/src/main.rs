@@ -1,1 +1,31 @@
-fn main() {}
+//! `cargo xtask <task>`: project automation that CI and developers share.
+//!
+//! - `ci`: everything CI checks, in order (formatting, lints, invariants,
+//!   then the test suite).
+//! - `check-domain-purity`: fails when `hania-domain` depends on actix,
+//!   diesel, reqwest or the tokio runtime.
+//! - `check-file-sizes`: fails when a Rust source file passes the line limit.
+
+mod checks;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => checks::ci(),
+        Some("check-domain-purity") => checks::domain_purity(),
+        Some("check-file-sizes") => checks::file_sizes(),
+        _ => {
+            eprintln!("usage: cargo xtask <ci | check-domain-purity | check-file-sizes>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -8,6 +8,8 @@
 //! `#[async_trait]` traits; enabling the `mock` feature generates mockall
 //! mocks of every one of them (`MockBotStore`, …) for tests.
 
+#![warn(missing_docs)]
+
 pub mod ability;
 pub mod api_key;
 pub mod billing;

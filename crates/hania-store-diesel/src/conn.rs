@@ -21,7 +21,9 @@ pub enum DbPool {
     Sqlite(Pool<SqliteConn>),
 }
 
-/// A connection checked out of a [`DbPool`].
+/// A connection checked out of a [`DbPool`]. It lives on the stack for one
+/// operation; boxing the larger variant would cost an allocation per query.
+#[allow(clippy::large_enum_variant)]
 pub enum PooledConn {
     /// PostgreSQL.
     Postgres(Object<AsyncPgConnection>),

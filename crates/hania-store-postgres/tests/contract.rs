@@ -1,6 +1,8 @@
 //! The storage contract, run against a real PostgreSQL started for each
 //! test (a throwaway cluster in a temp dir on a free port).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failure should panic.
+
 use std::sync::Arc;
 
 use hania_store_contract::{Subject, storage_contract_tests};

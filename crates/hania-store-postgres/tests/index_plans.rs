@@ -21,6 +21,8 @@
 //! The list reads the index in list order and stops after one page; the
 //! count touches only the matching range. No sequential scan either way.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failure should panic.
+
 use diesel::QueryableByName;
 use diesel::sql_types::Text;
 use diesel_async::RunQueryDsl;

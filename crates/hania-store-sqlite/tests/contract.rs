@@ -1,5 +1,7 @@
 //! The storage contract, run against SQLite in a temp file.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failure should panic.
+
 use std::sync::Arc;
 
 use hania_store_contract::{Subject, storage_contract_tests};

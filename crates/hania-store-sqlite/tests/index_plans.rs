@@ -9,6 +9,8 @@
 //! SEARCH conversations USING COVERING INDEX conversations_ws_bot_channel_started (workspace_id=? AND bot_id=? AND channel=?)
 //! ```
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failure should panic.
+
 use diesel::QueryableByName;
 use diesel::sql_types::Text;
 use diesel_async::RunQueryDsl;
