@@ -5,7 +5,7 @@ use crate::api_key::KeySecret;
 use crate::billing::{BillingAccount, BillingStatus, Plan, period_start_of};
 use crate::ids::WorkspaceId;
 use crate::money::Money;
-use crate::ports::{Clock, IdGenerator, Storage};
+use crate::ports::{ApiKeyStore, Clock, IdGenerator, WorkspaceStore};
 use crate::services::keys::{AuthError, KeyService, NewAccountKey};
 use crate::validation::check_required_text;
 use crate::workspace::{DEFAULT_RATE_LIMIT_PER_HOUR, Workspace};
@@ -24,15 +24,26 @@ pub struct Bootstrap {
 
 /// Creates workspaces and the first-run bootstrap.
 pub struct WorkspaceService {
-    store: Arc<dyn Storage>,
+    workspaces: Arc<dyn WorkspaceStore>,
+    keys: Arc<dyn ApiKeyStore>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGenerator>,
 }
 
 impl WorkspaceService {
     /// Builds the service over its ports.
-    pub fn new(store: Arc<dyn Storage>, clock: Arc<dyn Clock>, ids: Arc<dyn IdGenerator>) -> Self {
-        Self { store, clock, ids }
+    pub fn new(
+        workspaces: Arc<dyn WorkspaceStore>,
+        keys: Arc<dyn ApiKeyStore>,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdGenerator>,
+    ) -> Self {
+        Self {
+            workspaces,
+            keys,
+            clock,
+            ids,
+        }
     }
 
     /// Creates a workspace with an active billing account on the default
@@ -58,7 +69,9 @@ impl WorkspaceService {
             period_turns_used: 0,
             updated_at: now,
         };
-        self.store.create_workspace(&workspace, &billing).await?;
+        self.workspaces
+            .create_workspace(&workspace, &billing)
+            .await?;
         Ok(workspace)
     }
 
@@ -69,11 +82,11 @@ impl WorkspaceService {
         &self,
         bootstrap_key: Option<KeySecret>,
     ) -> Result<Option<Bootstrap>, AuthError> {
-        if self.store.count_workspaces().await? > 0 {
+        if self.workspaces.count_workspaces().await? > 0 {
             return Ok(None);
         }
         let workspace = self.create("Default workspace", Money::ZERO).await?;
-        let keys = KeyService::new(self.store.clone(), self.clock.clone(), self.ids.clone());
+        let keys = KeyService::new(self.keys.clone(), self.clock.clone(), self.ids.clone());
         let request = NewAccountKey {
             name: "bootstrap".to_owned(),
             abilities: AbilitySet::all(),
@@ -90,3 +103,7 @@ impl WorkspaceService {
         Ok(Some(Bootstrap { workspace, secret }))
     }
 }
+
+#[cfg(test)]
+#[path = "workspaces_tests.rs"]
+mod tests;
