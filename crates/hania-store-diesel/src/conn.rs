@@ -120,6 +120,11 @@ pub fn to_u32(value: i32, column: &str) -> Result<u32, StoreError> {
     u32::try_from(value).map_err(|_| StoreError::unexpected(format!("negative {column}: {value}")))
 }
 
+/// Converts a nullable stored integer that must fit a `u32`.
+pub fn opt_u32(value: Option<i32>, column: &str) -> Result<Option<u32>, StoreError> {
+    value.map(|v| to_u32(v, column)).transpose()
+}
+
 /// Converts a `u32` for storage in an INTEGER column.
 pub fn to_i32(value: u32) -> i32 {
     i32::try_from(value).unwrap_or(i32::MAX)

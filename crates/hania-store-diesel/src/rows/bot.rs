@@ -6,7 +6,7 @@ use hania_domain::ids::{BotId, WorkspaceId};
 use hania_domain::metadata::Metadata;
 use hania_domain::ports::StoreError;
 
-use crate::conn::{to_i32, to_u32};
+use crate::conn::{opt_u32, to_i32, to_u32};
 use crate::schema::{bot_metadata, bots};
 use crate::sql_types::{SqlJson, SqlTime, SqlUuid, sql_id};
 
@@ -112,10 +112,6 @@ impl From<&Bot> for BotRow {
 
 fn corrupt(id: &SqlUuid, what: &str) -> StoreError {
     StoreError::unexpected(format!("bot {}: bad {what}", id.0))
-}
-
-fn opt_u32(value: Option<i32>, column: &str) -> Result<Option<u32>, StoreError> {
-    value.map(|v| to_u32(v, column)).transpose()
 }
 
 impl TryFrom<BotRow> for Bot {

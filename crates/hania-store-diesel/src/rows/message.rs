@@ -6,7 +6,7 @@ use hania_domain::message::{Message, NewMessage, Role};
 use hania_domain::ports::StoreError;
 use hania_domain::trace::{NewTraceStep, TraceStep};
 
-use crate::conn::{to_i32, to_u32};
+use crate::conn::{opt_u32, to_i32, to_u32};
 use crate::schema::{messages, trace_steps};
 use crate::sql_types::{SqlJson, SqlTime, SqlUuid, sql_id};
 
@@ -100,10 +100,6 @@ impl TraceRow {
             tool_execution_ms: s.tool_execution_ms,
         }
     }
-}
-
-fn opt_u32(value: Option<i32>, column: &str) -> Result<Option<u32>, StoreError> {
-    value.map(|v| to_u32(v, column)).transpose()
 }
 
 impl TryFrom<TraceRow> for TraceStep {
