@@ -6,7 +6,7 @@ use hania_domain::ids::{BotId, WorkspaceId};
 use hania_domain::metadata::Metadata;
 use hania_domain::ports::StoreError;
 
-use crate::conn::{opt_u32, to_i32, to_u32};
+use crate::conn::{opt_u32, to_i32};
 use crate::schema::{bot_metadata, bots};
 use crate::sql_types::{SqlJson, SqlTime, SqlUuid, sql_id};
 
