@@ -1,0 +1,149 @@
+//! Account-key authentication, browser refusal and rate limiting for the
+//! `/api/v1` scope, and the [`Caller`] handlers receive.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, ResponseError, web};
+use futures::future::{Ready, ready};
+use hania_domain::ability::Ability;
+use hania_domain::api_key::{ApiKey, KeyFamily};
+use hania_domain::ids::WorkspaceId;
+use hania_domain::ports::RateDecision;
+use hania_domain::services::KeyService;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The key that authenticated the request.
+    pub key: ApiKey,
+}
+
+impl Caller {
+    /// The caller's workspace; every query is scoped to it.
+    pub fn workspace(&self) -> WorkspaceId {
+        self.key.workspace_id
+    }
+
+    /// Fails with 403 `Missing ability: <name>` unless the key holds it.
+    pub fn require(&self, ability: Ability) -> Result<(), ApiError> {
+        KeyService::authorize(&self.key, ability).map_err(ApiError::from)
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            req.extensions()
+                .get::<Caller>()
+                .cloned()
+                .ok_or(ApiError::Unauthorized),
+        )
+    }
+}
+
+/// The key text of `Authorization: Bearer <key>`.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// Adds the `X-RateLimit-*` headers of a decision.
+pub fn add_rate_headers(headers: &mut HeaderMap, decision: &RateDecision) {
+    let pairs = [
+        ("x-ratelimit-limit", decision.limit.to_string()),
+        ("x-ratelimit-remaining", decision.remaining.to_string()),
+        (
+            "x-ratelimit-reset",
+            decision.reset_at.unix_timestamp().to_string(),
+        ),
+    ];
+    for (name, value) in pairs {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(HeaderName::from_static(name), value);
+        }
+    }
+}
+
+fn refuse(req: ServiceRequest, error: ApiError) -> ServiceResponse<BoxBody> {
+    req.into_response(error.error_response())
+}
+
+/// Middleware of the account-key API: refuses browser cross-origin calls
+/// (account keys are server-to-server), authenticates the bearer key,
+/// counts the request against the key's hourly limit, and adds the
+/// rate-limit headers to every authenticated response.
+pub async fn account_auth(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Ok(refuse(req, ApiError::Internal));
+    };
+    if req.headers().contains_key(header::ORIGIN) {
+        let message = "Account API keys cannot be used from a browser; use a widget key";
+        return Ok(refuse(req, ApiError::Forbidden(message.into())));
+    }
+    let authenticated = match bearer_token(req.headers()) {
+        Some(token) => state
+            .keys
+            .authenticate(token, KeyFamily::Account)
+            .await
+            .map_err(ApiError::from),
+        None => Err(ApiError::Unauthorized),
+    };
+    let key = match authenticated {
+        Ok(key) => key,
+        Err(error) => return Ok(refuse(req, error)),
+    };
+    let limit = match key.rate_limit_per_hour {
+        Some(limit) => limit,
+        None => match state.store.get_workspace(key.workspace_id).await {
+            Ok(workspace) => workspace.default_rate_limit_per_hour,
+            Err(error) => return Ok(refuse(req, error.into())),
+        },
+    };
+    let now = state.clock.now();
+    let decision = state.limiter.hit(&key.id.to_string(), limit, now).await;
+    let mut response = if decision.allowed {
+        req.extensions_mut().insert(Caller { key });
+        next.call(req).await?.map_into_boxed_body()
+    } else {
+        refuse(
+            req,
+            ApiError::RateLimited {
+                retry_after: decision.retry_after(now),
+            },
+        )
+    };
+    add_rate_headers(response.headers_mut(), &decision);
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::http::header::HeaderValue;
+
+    use super::*;
+
+    #[test]
+    fn bearer_tokens_are_read_case_insensitively() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(bearer_token(&headers), None);
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("bearer  hania_sk_x "),
+        );
+        assert_eq!(bearer_token(&headers), Some("hania_sk_x"));
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(bearer_token(&headers), None);
+    }
+}

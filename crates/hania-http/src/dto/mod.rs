@@ -1,0 +1,6 @@
+//! Request and response types of the native API. They are separate from
+//! domain entities and converted at this edge.
+
+pub mod bot;
+pub mod conversation;
+pub mod serde_util;

@@ -1,0 +1,92 @@
+//! JSON bodies: size-limited, parsed with the failing field's path in the
+//! error message (`temperature: invalid type: …`).
+
+use actix_web::dev::Payload;
+use actix_web::error::PayloadError;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// Largest accepted request body.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// A JSON request body of type `T`.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+/// Parses JSON, naming the path of the first bad field.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::Validation(
+            "body: a JSON object is required".into(),
+        ));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        let field = if path == "." { "body".to_owned() } else { path };
+        ApiError::Validation(format!("{field}: {inner}"))
+    })
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let bytes = bytes.await.map_err(|error| {
+                let too_large = error
+                    .as_error::<PayloadError>()
+                    .is_some_and(|e| matches!(e, PayloadError::Overflow));
+                if too_large || error.as_response_error().status_code().as_u16() == 413 {
+                    ApiError::PayloadTooLarge(MAX_BODY_BYTES)
+                } else {
+                    ApiError::Validation(format!("body: {error}"))
+                }
+            })?;
+            parse_json(&bytes).map(JsonBody)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        inner: Inner,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        temperature: f64,
+    }
+
+    fn message(result: Result<Body, ApiError>) -> String {
+        result.unwrap_err().to_string()
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let m = message(parse_json(
+            br#"{"name": "x", "inner": {"temperature": "hot"}}"#,
+        ));
+        assert!(m.starts_with("inner.temperature: invalid type"), "{m}");
+        let m = message(parse_json(br#"{"inner": {"temperature": 1}}"#));
+        assert!(m.contains("missing field `name`"), "{m}");
+        assert!(message(parse_json(b"{not json")).starts_with("body: "));
+        assert_eq!(
+            message(parse_json(b"  ")),
+            "body: a JSON object is required"
+        );
+    }
+}

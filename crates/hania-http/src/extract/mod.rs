@@ -1,0 +1,9 @@
+//! Request extractors that answer bad input in the native envelope.
+
+mod json;
+mod path;
+mod query;
+
+pub use json::{JsonBody, MAX_BODY_BYTES};
+pub use path::{path_id, path_ids};
+pub use query::StrictQuery;

@@ -1,0 +1,65 @@
+//! The OpenAPI 3.1 document, generated from the handlers and DTOs, and the
+//! offline docs UI at `/docs`.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::routes::{billing, bots, conversations, health};
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("hania_sk_…")
+                    .description(Some("An account API key. The scopes listed on an operation are the abilities it needs."))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Hania server API",
+        description = "Self-hostable backend for AI chat agents. Every response carries `X-Request-Id`; \
+                       authenticated responses carry `X-RateLimit-Limit`, `X-RateLimit-Remaining` and \
+                       `X-RateLimit-Reset`. Errors use the envelope `{success: false, data: null, message, code}`.",
+        license(name = "Apache-2.0")
+    ),
+    paths(
+        health::healthz, health::readyz,
+        bots::list_bots, bots::create_bot, bots::get_bot, bots::update_bot, bots::delete_bot, bots::patch_metadata,
+        conversations::list_conversations, conversations::get_conversation, conversations::get_trace,
+        conversations::delete_conversation,
+        billing::get_billing,
+    ),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "Bots", description = "Create and manage bots (seed 001)"),
+        (name = "Conversations", description = "Read conversations, messages and traces (seed 002)"),
+        (name = "Billing", description = "Plan, usage and balance"),
+        (name = "Operations", description = "Health checks"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document as pretty JSON (what `hania openapi` prints and
+/// `openapi/openapi.json` holds).
+pub fn openapi_json() -> String {
+    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+}
+
+/// `/openapi.json` and the Swagger UI at `/docs`, served from assets
+/// compiled into the binary (no internet needed).
+pub fn docs_service() -> SwaggerUi {
+    SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi())
+}

@@ -1,0 +1,69 @@
+//! The route table. Each path answers 405 with `Allow` for methods it does
+//! not serve; unknown paths answer 404; everything in the native envelope.
+
+pub mod billing;
+pub mod bots;
+pub mod conversations;
+pub mod health;
+
+use actix_web::middleware::from_fn;
+use actix_web::{HttpResponse, Resource, web};
+
+use crate::auth::account_auth;
+use crate::error::ApiError;
+use crate::extract::MAX_BODY_BYTES;
+
+/// A resource that answers 405 (with `Allow: <allowed>`) to other methods.
+fn resource(path: &str, allowed: &'static [&'static str]) -> Resource {
+    web::resource(path).default_service(web::to(move || async move {
+        Err::<HttpResponse, ApiError>(ApiError::MethodNotAllowed(allowed))
+    }))
+}
+
+/// Answers unknown paths.
+pub async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound("No such endpoint".into()))
+}
+
+/// Registers every route of the native API, health checks, the OpenAPI
+/// document and the docs UI.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+        .service(resource("/healthz", &["GET"]).route(web::get().to(health::healthz)))
+        .service(resource("/readyz", &["GET"]).route(web::get().to(health::readyz)))
+        .service(crate::openapi::docs_service())
+        .service(
+            web::scope("/api/v1")
+                .wrap(from_fn(account_auth))
+                .service(
+                    resource("/bots", &["GET", "POST"])
+                        .route(web::get().to(bots::list_bots))
+                        .route(web::post().to(bots::create_bot)),
+                )
+                .service(
+                    resource("/bots/{id}", &["GET", "PUT", "DELETE"])
+                        .route(web::get().to(bots::get_bot))
+                        .route(web::put().to(bots::update_bot))
+                        .route(web::delete().to(bots::delete_bot)),
+                )
+                .service(
+                    resource("/bots/{id}/metadata", &["PATCH"])
+                        .route(web::patch().to(bots::patch_metadata)),
+                )
+                .service(
+                    resource("/conversations", &["GET"])
+                        .route(web::get().to(conversations::list_conversations)),
+                )
+                .service(
+                    resource("/conversations/{id}", &["GET", "DELETE"])
+                        .route(web::get().to(conversations::get_conversation))
+                        .route(web::delete().to(conversations::delete_conversation)),
+                )
+                .service(
+                    resource("/conversations/{id}/trace", &["GET"])
+                        .route(web::get().to(conversations::get_trace)),
+                )
+                .service(resource("/billing", &["GET"]).route(web::get().to(billing::get_billing)))
+                .default_service(web::to(not_found)),
+        );
+}

@@ -1,0 +1,135 @@
+//! Configuration: environment variables, optionally on top of a TOML file
+//! with the same keys in lower case without the `HANIA_` prefix
+//! (`bind`, `database_url`, `bootstrap_key`, `llm_base_url`, `llm_api_key`,
+//! `llm_model`). The environment wins. Secrets never appear in `Debug`.
+
+use std::fmt;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+/// Default listen address.
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+/// Default store: an embedded SQLite file.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://./hania-data/hania.db";
+
+/// The server's settings.
+#[derive(Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `HANIA_BIND`.
+    pub bind: Option<String>,
+    /// `DATABASE_URL`: `sqlite://PATH` or `postgres://…`.
+    pub database_url: Option<String>,
+    /// `HANIA_BOOTSTRAP_KEY`: the `hania_sk_…` key to create on an empty store.
+    pub bootstrap_key: Option<String>,
+    /// `HANIA_LLM_BASE_URL`.
+    pub llm_base_url: Option<String>,
+    /// `HANIA_LLM_API_KEY` (falls back to `OPENAI_API_KEY`).
+    pub llm_api_key: Option<String>,
+    /// `HANIA_LLM_MODEL`.
+    pub llm_model: Option<String>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redacted = |v: &Option<String>| v.as_ref().map(|_| "<redacted>");
+        f.debug_struct("Config")
+            .field("bind", &self.bind())
+            .field("database_url", &redact_url(&self.database_url()))
+            .field("bootstrap_key", &redacted(&self.bootstrap_key))
+            .field("llm_base_url", &self.llm_base_url)
+            .field("llm_api_key", &redacted(&self.llm_api_key))
+            .field("llm_model", &self.llm_model)
+            .finish()
+    }
+}
+
+/// A URL with any password replaced, for logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{}://{user}:***@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl Config {
+    /// Reads the optional file, then applies the environment on top.
+    pub fn load(file: Option<&Path>) -> Result<Self> {
+        let mut config = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?
+            }
+            None => Config::default(),
+        };
+        config.apply_env(|name| std::env::var(name).ok().filter(|v| !v.is_empty()));
+        Ok(config)
+    }
+
+    /// Applies variables from `get` over the current values.
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) {
+        let set = |slot: &mut Option<String>, value: Option<String>| {
+            if value.is_some() {
+                *slot = value;
+            }
+        };
+        set(&mut self.bind, get("HANIA_BIND"));
+        set(&mut self.database_url, get("DATABASE_URL"));
+        set(&mut self.bootstrap_key, get("HANIA_BOOTSTRAP_KEY"));
+        set(&mut self.llm_base_url, get("HANIA_LLM_BASE_URL"));
+        set(
+            &mut self.llm_api_key,
+            get("HANIA_LLM_API_KEY").or_else(|| get("OPENAI_API_KEY")),
+        );
+        set(&mut self.llm_model, get("HANIA_LLM_MODEL"));
+    }
+
+    /// The listen address.
+    pub fn bind(&self) -> String {
+        self.bind.clone().unwrap_or_else(|| DEFAULT_BIND.to_owned())
+    }
+
+    /// The store URL.
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    #[test]
+    fn environment_wins_over_the_file_and_secrets_are_redacted() {
+        let mut config: Config =
+            toml::from_str("bind = \"0.0.0.0:9000\"\nllm_model = \"file-model\"").unwrap();
+        let env: HashMap<&str, &str> = [
+            ("HANIA_LLM_MODEL", "env-model"),
+            ("OPENAI_API_KEY", "sk-secret"),
+            ("DATABASE_URL", "postgres://hania:pw@db:5432/hania"),
+        ]
+        .into();
+        config.apply_env(|name| env.get(name).map(|v| v.to_string()));
+        assert_eq!(config.bind(), "0.0.0.0:9000");
+        assert_eq!(config.llm_model.as_deref(), Some("env-model"));
+        assert_eq!(config.llm_api_key.as_deref(), Some("sk-secret"));
+        let debug = format!("{config:?}");
+        assert!(
+            !debug.contains("sk-secret") && !debug.contains(":pw@"),
+            "{debug}"
+        );
+        assert!(toml::from_str::<Config>("unknown = 1").is_err());
+        assert_eq!(Config::default().database_url(), DEFAULT_DATABASE_URL);
+    }
+}

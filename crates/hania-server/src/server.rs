@@ -1,0 +1,80 @@
+//! Starting the HTTP server: state, first-run bootstrap, workers.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use anyhow::{Context, Result};
+use hania_domain::api_key::KeySecret;
+use hania_domain::ports::{Clock, IdGenerator, Storage};
+use hania_domain::services::{Bootstrap, WorkspaceService};
+use hania_http::{AppState, InMemoryRateLimiter, configure, not_found, request_id};
+
+use crate::config::Config;
+use crate::store::open_store;
+use crate::system::{RandomIds, SystemClock};
+
+/// How long in-flight requests get to finish on shutdown.
+const SHUTDOWN_GRACE_SECONDS: u64 = 30;
+
+/// A started server.
+pub struct Running {
+    /// The bound address (useful with port 0).
+    pub addr: SocketAddr,
+    /// Resolves when the server stops; dropping it does not stop it.
+    pub server: actix_web::dev::Server,
+    /// What the first start of an empty store created, if anything.
+    pub bootstrap: Option<Bootstrap>,
+}
+
+/// Creates a workspace and full-access key when the store has none.
+pub async fn bootstrap(store: Arc<dyn Storage>, config: &Config) -> Result<Option<Bootstrap>> {
+    let chosen = match &config.bootstrap_key {
+        Some(text) => Some(KeySecret::parse(text).context(
+            "HANIA_BOOTSTRAP_KEY must be hania_sk_ followed by 40 lowercase hex characters",
+        )?),
+        None => None,
+    };
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let ids: Arc<dyn IdGenerator> = Arc::new(RandomIds);
+    let service = WorkspaceService::new(store.clone(), store, clock, ids);
+    Ok(service.bootstrap(chosen).await?)
+}
+
+/// Opens the store, bootstraps an empty one, binds and starts serving.
+pub async fn start(config: &Config, workers: Option<usize>) -> Result<Running> {
+    let store = open_store(&config.database_url()).await?;
+    let bootstrap = bootstrap(store.clone(), config).await?;
+    let state = web::Data::new(AppState::new(
+        store,
+        Arc::new(SystemClock),
+        Arc::new(RandomIds),
+        Arc::new(InMemoryRateLimiter::default()),
+    ));
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .wrap(from_fn(request_id))
+            .app_data(state.clone())
+            .configure(configure)
+            .default_service(web::to(not_found))
+    })
+    .shutdown_timeout(SHUTDOWN_GRACE_SECONDS);
+    if let Some(workers) = workers {
+        server = server.workers(workers);
+    }
+    let bind = config.bind();
+    let server = server
+        .bind(&bind)
+        .with_context(|| format!("binding {bind}"))?;
+    let addr = server
+        .addrs()
+        .first()
+        .copied()
+        .context("no bound address")?;
+    Ok(Running {
+        addr,
+        server: server.run(),
+        bootstrap,
+    })
+}
