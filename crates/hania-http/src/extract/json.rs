@@ -27,8 +27,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
-        let field = if path == "." { "body".to_owned() } else { path };
-        ApiError::Validation(format!("{field}: {inner}"))
+        if inner.is_syntax() || inner.is_eof() || path == "." || path == "?" {
+            return ApiError::Validation(format!("body: invalid JSON: {inner}"));
+        }
+        ApiError::Validation(format!("{path}: {inner}"))
     })
 }
 
