@@ -27,10 +27,13 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
-        if inner.is_syntax() || inner.is_eof() || path == "." || path == "?" {
-            return ApiError::Validation(format!("body: invalid JSON: {inner}"));
+        if inner.is_syntax() || inner.is_eof() {
+            ApiError::Validation(format!("body: invalid JSON: {inner}"))
+        } else if path == "." || path == "?" {
+            ApiError::Validation(format!("body: {inner}"))
+        } else {
+            ApiError::Validation(format!("{path}: {inner}"))
         }
-        ApiError::Validation(format!("{path}: {inner}"))
     })
 }
 
@@ -84,7 +87,7 @@ mod tests {
         ));
         assert!(m.starts_with("inner.temperature: invalid type"), "{m}");
         let m = message(parse_json(br#"{"inner": {"temperature": 1}}"#));
-        assert!(m.contains("missing field `name`"), "{m}");
+        assert!(m.starts_with("body: missing field `name`"), "{m}");
         assert!(message(parse_json(b"{not json")).starts_with("body: "));
         assert_eq!(
             message(parse_json(b"  ")),
