@@ -1,0 +1,11 @@
+//! Black-box tests of the `hania` server: every test starts the real server
+//! on port 0 with a fresh store and drives it over HTTP, once on SQLite and
+//! once on a throwaway PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failure should panic.
+
+mod bots;
+mod conversations;
+mod edges;
+mod limits;
+mod matrix;

@@ -1,0 +1,181 @@
+//! Helpers of the black-box tests: start the real server (port 0) on a
+//! fresh store, make workspaces and keys, call it over HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test support: failures should panic.
+
+use std::any::Any;
+use std::sync::Arc;
+
+use hania_domain::ability::AbilitySet;
+use hania_domain::ids::WorkspaceId;
+use hania_domain::money::Money;
+use hania_domain::ports::Storage;
+use hania_domain::services::{KeyService, NewAccountKey, WorkspaceService};
+use hania_server::Config;
+use hania_server::system::{RandomIds, SystemClock};
+pub use reqwest::Method;
+use reqwest::{Client, Response};
+use serde_json::Value;
+
+/// The storage backends every black-box test runs on.
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    /// A temp SQLite file.
+    Sqlite,
+    /// A throwaway PostgreSQL cluster.
+    Postgres,
+}
+
+/// A running server with its own empty store.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The bootstrap workspace.
+    pub workspace: WorkspaceId,
+    /// Its full-access key.
+    pub key: String,
+    /// Direct access to the same store, for seeding and checking.
+    pub store: Arc<dyn Storage>,
+    /// HTTP client.
+    pub client: Client,
+    _guard: Box<dyn Any + Send>,
+}
+
+/// Starts the server on a fresh store of `backend`.
+pub async fn spawn(backend: Backend) -> TestApp {
+    let (url, guard): (String, Box<dyn Any + Send>) = match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            (
+                format!("sqlite://{}", dir.path().join("hania.db").display()),
+                Box::new(dir),
+            )
+        }
+        Backend::Postgres => {
+            let pg = hania_test_postgres::TempPostgres::start();
+            (pg.url(), Box::new(pg))
+        }
+    };
+    let config = Config {
+        bind: Some("127.0.0.1:0".into()),
+        database_url: Some(url.clone()),
+        ..Config::default()
+    };
+    let running = hania_server::start(&config, Some(2)).await.unwrap();
+    let boot = running.bootstrap.expect("an empty store is bootstrapped");
+    tokio::spawn(running.server);
+    let store = hania_server::store::open_store(&url).await.unwrap();
+    TestApp {
+        base: format!("http://{}", running.addr),
+        workspace: boot.workspace.id,
+        key: boot.secret.expose().to_owned(),
+        store,
+        client: Client::new(),
+        _guard: guard,
+    }
+}
+
+impl TestApp {
+    /// A new workspace with `balance` micros.
+    pub async fn workspace(&self, balance: i64) -> WorkspaceId {
+        let service = WorkspaceService::new(
+            self.store.clone(),
+            self.store.clone(),
+            Arc::new(SystemClock),
+            Arc::new(RandomIds),
+        );
+        service.create("Other", Money(balance)).await.unwrap().id
+    }
+
+    /// A key of `workspace` with `abilities` and an optional hourly limit.
+    pub async fn key(
+        &self,
+        workspace: WorkspaceId,
+        abilities: &[&str],
+        rate_limit: Option<u32>,
+    ) -> String {
+        let keys = KeyService::new(
+            self.store.clone(),
+            Arc::new(SystemClock),
+            Arc::new(RandomIds),
+        );
+        let request = NewAccountKey {
+            name: "test".into(),
+            abilities: AbilitySet::parse(abilities).unwrap(),
+            expires_at: None,
+            rate_limit_per_hour: rate_limit,
+        };
+        keys.issue_account_key(workspace, request)
+            .await
+            .unwrap()
+            .1
+            .expose()
+            .to_owned()
+    }
+
+    /// Sends `method path` with `key` and an optional JSON body.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        key: &str,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(key);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// `call` with the full-access key, returning status and JSON body.
+    pub async fn json(&self, method: Method, path: &str, body: Option<&Value>) -> (u16, Value) {
+        let response = self.call(method, path, &self.key, body).await;
+        read(response).await
+    }
+
+    /// Creates a bot through the API and returns its id.
+    pub async fn create_bot(&self, key: &str, body: Value) -> String {
+        let response = self
+            .call(Method::POST, "/api/v1/bots", key, Some(&body))
+            .await;
+        let (status, json) = read(response).await;
+        assert_eq!(status, 201, "{json}");
+        json["data"]["id"].as_str().unwrap().to_owned()
+    }
+}
+
+/// Status and JSON body of a response (the body must be JSON).
+pub async fn read(response: Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    let json =
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+    (status, json)
+}
+
+/// Declares `#[tokio::test]`s running `$case(app)` on SQLite and PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($case:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    super::$case($crate::spawn($crate::Backend::Sqlite).await).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    super::$case($crate::spawn($crate::Backend::Postgres).await).await;
+                }
+            )+
+        }
+    };
+}
