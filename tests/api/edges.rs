@@ -182,6 +182,12 @@ async fn browsers_are_refused_and_request_ids_flow(app: TestApp) {
         .unwrap();
     let (status, spec) = read(spec).await;
     assert_eq!((status, spec["openapi"].as_str()), (200, Some("3.1.0")));
+    let committed: serde_json::Value =
+        serde_json::from_str(include_str!("../../openapi/openapi.json")).unwrap();
+    assert_eq!(
+        spec, committed,
+        "openapi/openapi.json is stale: run `cargo xtask codegen`"
+    );
     let docs = app
         .client
         .get(format!("{}/docs/", app.base))

@@ -43,6 +43,7 @@ pub fn ci() -> Result<()> {
     ])?;
     domain_purity()?;
     file_sizes()?;
+    codegen(true)?;
     cargo(&["nextest", "run", "--workspace", "--no-fail-fast"])
 }
 
@@ -129,5 +130,47 @@ pub fn file_sizes() -> Result<()> {
         "{} Rust files, none over {MAX_FILE_LINES} lines",
         files.len()
     );
+    Ok(())
+}
+
+/// The committed OpenAPI document.
+const OPENAPI_FILE: &str = "openapi/openapi.json";
+
+/// Writes the OpenAPI document the server generates, or (`check`) fails
+/// when the committed one differs, naming the command that fixes it.
+pub fn codegen(check: bool) -> Result<()> {
+    println!("==> hania openapi");
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "hania-server",
+            "--bin",
+            "hania",
+            "--",
+            "openapi",
+        ])
+        .current_dir(workspace_root())
+        .output()
+        .context("running hania openapi")?;
+    if !output.status.success() {
+        bail!(
+            "hania openapi failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let generated = String::from_utf8(output.stdout).context("the spec is not UTF-8")?;
+    let path = workspace_root().join(OPENAPI_FILE);
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if committed == generated {
+        println!("{OPENAPI_FILE} is up to date");
+        return Ok(());
+    }
+    if check {
+        bail!("{OPENAPI_FILE} is stale: run `cargo xtask codegen` and commit the result");
+    }
+    std::fs::write(&path, generated).with_context(|| format!("writing {OPENAPI_FILE}"))?;
+    println!("wrote {OPENAPI_FILE}");
     Ok(())
 }

@@ -5,6 +5,8 @@
 //! - `check-domain-purity`: fails when `hania-domain` depends on actix,
 //!   diesel, reqwest or the tokio runtime.
 //! - `check-file-sizes`: fails when a Rust source file passes the line limit.
+//! - `codegen [--check]`: writes `openapi/openapi.json` from the code, or
+//!   with `--check` fails when the committed file is stale.
 
 mod checks;
 
@@ -16,8 +18,11 @@ fn main() -> ExitCode {
         Some("ci") => checks::ci(),
         Some("check-domain-purity") => checks::domain_purity(),
         Some("check-file-sizes") => checks::file_sizes(),
+        Some("codegen") => checks::codegen(args.iter().any(|a| a == "--check")),
         _ => {
-            eprintln!("usage: cargo xtask <ci | check-domain-purity | check-file-sizes>");
+            eprintln!(
+                "usage: cargo xtask <ci | check-domain-purity | check-file-sizes | codegen [--check]>"
+            );
             return ExitCode::from(2);
         }
     };
