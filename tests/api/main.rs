@@ -9,3 +9,4 @@ mod conversations;
 mod edges;
 mod limits;
 mod matrix;
+mod tools;

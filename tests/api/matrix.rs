@@ -17,78 +17,218 @@ struct Route {
 }
 
 fn routes() -> Vec<Route> {
-    let route = |method, path, ability, body| Route {
+    let r = |method, path, ability, body| Route {
         method,
         path,
         ability,
         body,
     };
-    let bot = json!({"name": "x", "system_prompt": "y"});
+    let (get, post, put, patch, delete) = (
+        Method::GET,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+    );
     vec![
-        route(Method::GET, "/api/v1/bots", Ability::BotsRead, None),
-        route(
-            Method::POST,
+        r(get.clone(), "/api/v1/bots", Ability::BotsRead, None),
+        r(
+            post.clone(),
             "/api/v1/bots",
             Ability::BotsWrite,
-            Some(bot.clone()),
+            Some(json!({"name": "x", "system_prompt": "y"})),
         ),
-        route(Method::GET, "/api/v1/bots/{bot}", Ability::BotsRead, None),
-        route(
-            Method::PUT,
+        r(get.clone(), "/api/v1/bots/{bot}", Ability::BotsRead, None),
+        r(
+            put.clone(),
             "/api/v1/bots/{bot}",
             Ability::BotsWrite,
             Some(json!({"name": "hijacked"})),
         ),
-        route(
-            Method::DELETE,
+        r(
+            delete.clone(),
             "/api/v1/bots/{bot}",
             Ability::BotsWrite,
             None,
         ),
-        route(
-            Method::PATCH,
+        r(
+            patch,
             "/api/v1/bots/{bot}/metadata",
             Ability::BotsWrite,
             Some(json!({"owner": "attacker"})),
         ),
-        route(
-            Method::GET,
+        r(
+            get.clone(),
+            "/api/v1/bots/{bot}/post-call-hooks",
+            Ability::BotsRead,
+            None,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/bots/{bot}/post-call-hooks",
+            Ability::BotsWrite,
+            Some(json!({"tool_configuration_id": "{tool}"})),
+        ),
+        r(
+            put.clone(),
+            "/api/v1/bots/{bot}/post-call-hooks/{hook}",
+            Ability::BotsWrite,
+            Some(json!({"enabled": false})),
+        ),
+        r(
+            delete.clone(),
+            "/api/v1/bots/{bot}/post-call-hooks/{hook}",
+            Ability::BotsWrite,
+            None,
+        ),
+        r(
+            get.clone(),
             "/api/v1/conversations",
             Ability::ConversationsRead,
             None,
         ),
-        route(
-            Method::GET,
+        r(
+            get.clone(),
             "/api/v1/conversations/{conversation}",
             Ability::ConversationsRead,
             None,
         ),
-        route(
-            Method::GET,
+        r(
+            get.clone(),
             "/api/v1/conversations/{conversation}/trace",
             Ability::ConversationsRead,
             None,
         ),
-        route(
-            Method::DELETE,
+        r(
+            delete.clone(),
             "/api/v1/conversations/{conversation}",
             Ability::ConversationsWrite,
             None,
         ),
-        route(Method::GET, "/api/v1/billing", Ability::BillingRead, None),
+        r(get.clone(), "/api/v1/tools", Ability::ToolsRead, None),
+        r(
+            post.clone(),
+            "/api/v1/tools",
+            Ability::ToolsWrite,
+            Some(json!({"name": "t2", "config": {"url": "https://example.com"}})),
+        ),
+        r(
+            get.clone(),
+            "/api/v1/tools/{tool}",
+            Ability::ToolsRead,
+            None,
+        ),
+        r(
+            put.clone(),
+            "/api/v1/tools/{tool}",
+            Ability::ToolsWrite,
+            Some(json!({"description": "hijacked"})),
+        ),
+        r(
+            delete.clone(),
+            "/api/v1/tools/{tool}",
+            Ability::ToolsWrite,
+            None,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/widgets/keys",
+            Ability::WidgetsRead,
+            None,
+        ),
+        r(
+            post,
+            "/api/v1/widgets/keys",
+            Ability::WidgetsWrite,
+            Some(json!({"bot_id": "{bot}"})),
+        ),
+        r(
+            get.clone(),
+            "/api/v1/widgets/keys/{widget}",
+            Ability::WidgetsRead,
+            None,
+        ),
+        r(
+            put,
+            "/api/v1/widgets/keys/{widget}",
+            Ability::WidgetsWrite,
+            Some(json!({"is_active": false})),
+        ),
+        r(
+            delete,
+            "/api/v1/widgets/keys/{widget}",
+            Ability::WidgetsWrite,
+            None,
+        ),
+        r(get, "/api/v1/billing", Ability::BillingRead, None),
     ]
 }
 
-fn fill(path: &str, bot: &str, conversation: &str) -> String {
-    path.replace("{bot}", bot)
-        .replace("{conversation}", conversation)
+/// One workspace's resources, by placeholder.
+struct Ids {
+    bot: String,
+    conversation: String,
+    tool: String,
+    hook: String,
+    widget: String,
+}
+
+impl Ids {
+    async fn seed(app: &TestApp) -> Ids {
+        let bot = app
+            .create_bot(
+                &app.key,
+                json!({"name": "Theirs", "system_prompt": "secret prompt", "metadata": {"k": "v"}}),
+            )
+            .await;
+        let conversation = seed_conversation(app, &bot, Channel::Api, 1).await;
+        let tool_body = json!({"name": "crm", "config": {"url": "https://crm.example.com"}});
+        let (_, tool) = app
+            .json(Method::POST, "/api/v1/tools", Some(&tool_body))
+            .await;
+        let tool = tool["data"]["id"].as_str().unwrap().to_owned();
+        let hooks = format!("/api/v1/bots/{bot}/post-call-hooks");
+        let (_, hook) = app
+            .json(
+                Method::POST,
+                &hooks,
+                Some(&json!({"tool_configuration_id": tool})),
+            )
+            .await;
+        let hook = hook["data"]["id"].as_str().unwrap().to_owned();
+        let (_, widget) = app
+            .json(
+                Method::POST,
+                "/api/v1/widgets/keys",
+                Some(&json!({"bot_id": bot})),
+            )
+            .await;
+        let widget = widget["data"]["id"].as_str().unwrap().to_owned();
+        Ids {
+            bot,
+            conversation,
+            tool,
+            hook,
+            widget,
+        }
+    }
+
+    fn fill(&self, text: &str) -> String {
+        text.replace("{bot}", &self.bot)
+            .replace("{conversation}", &self.conversation)
+            .replace("{tool}", &self.tool)
+            .replace("{hook}", &self.hook)
+            .replace("{widget}", &self.widget)
+    }
+
+    fn body(&self, body: &Option<Value>) -> Option<Value> {
+        body.as_ref()
+            .map(|b| serde_json::from_str(&self.fill(&b.to_string())).unwrap())
+    }
 }
 
 async fn every_route_needs_its_ability(app: TestApp) {
-    let bot = app
-        .create_bot(&app.key, json!({"name": "Mine", "system_prompt": "x"}))
-        .await;
-    let conversation = seed_conversation(&app, &bot, Channel::Api, 1).await;
+    let ids = Ids::seed(&app).await;
     for route in routes() {
         let others: Vec<&str> = Ability::ALL
             .iter()
@@ -96,25 +236,27 @@ async fn every_route_needs_its_ability(app: TestApp) {
             .map(|a| a.as_str())
             .collect();
         let key = app.key(app.workspace, &others, None).await;
-        let path = fill(route.path, &bot, &conversation);
-        let response = app
-            .call(route.method.clone(), &path, &key, route.body.as_ref())
-            .await;
-        let (status, body) = read(response).await;
-        assert_eq!(status, 403, "{} {path}: {body}", route.method);
+        let (path, body) = (ids.fill(route.path), ids.body(&route.body));
+        let (status, reply) = read(
+            app.call(route.method.clone(), &path, &key, body.as_ref())
+                .await,
+        )
+        .await;
+        assert_eq!(status, 403, "{} {path}: {reply}", route.method);
         assert_eq!(
-            body["message"],
+            reply["message"],
             format!("Missing ability: {}", route.ability.as_str())
         );
-        // The same key with the ability gets past the check.
+        // A key with only that ability gets past the check.
         let allowed = app
             .key(app.workspace, &[route.ability.as_str()], None)
             .await;
         let response = app
-            .call(route.method.clone(), &path, &allowed, route.body.as_ref())
+            .call(route.method.clone(), &path, &allowed, body.as_ref())
             .await;
-        assert!(
-            response.status().as_u16() != 403,
+        assert_ne!(
+            response.status().as_u16(),
+            403,
             "{} {path} refused with its ability",
             route.method
         );
@@ -123,19 +265,18 @@ async fn every_route_needs_its_ability(app: TestApp) {
 
 async fn another_workspaces_ids_are_not_found(app: TestApp) {
     let theirs = app.workspace;
-    let bot = app
-        .create_bot(
-            &app.key,
-            json!({"name": "Theirs", "system_prompt": "secret prompt", "metadata": {"k": "v"}}),
-        )
-        .await;
-    let conversation = seed_conversation(&app, &bot, Channel::Api, 1).await;
+    let ids = Ids::seed(&app).await;
     let attacker_ws = app.workspace(0).await;
     let attacker = app.key(attacker_ws, &["*"], None).await;
     for route in routes().into_iter().filter(|r| r.path.contains('{')) {
-        let path = fill(route.path, &bot, &conversation);
+        let path = ids.fill(route.path);
         let response = app
-            .call(route.method.clone(), &path, &attacker, route.body.as_ref())
+            .call(
+                route.method.clone(),
+                &path,
+                &attacker,
+                ids.body(&route.body).as_ref(),
+            )
             .await;
         let (status, body) = read(response).await;
         assert_eq!(
@@ -146,32 +287,76 @@ async fn another_workspaces_ids_are_not_found(app: TestApp) {
         );
         assert!(!body.to_string().contains("secret prompt"));
     }
-    let (_, list) = read(app.call(Method::GET, "/api/v1/bots", &attacker, None).await).await;
-    assert_eq!(list["data"], json!([]));
-    let (_, list) = read(
-        app.call(Method::GET, "/api/v1/conversations", &attacker, None)
-            .await,
+    // A foreign bot cannot be the target of the attacker's own widget key.
+    let (status, _) = read(
+        app.call(
+            Method::POST,
+            "/api/v1/widgets/keys",
+            &attacker,
+            ids.body(&Some(json!({"bot_id": "{bot}"}))).as_ref(),
+        )
+        .await,
     )
     .await;
-    assert_eq!(list["data"], json!([]));
+    assert_eq!(status, 404);
+    for list in [
+        "/api/v1/bots",
+        "/api/v1/conversations",
+        "/api/v1/tools",
+        "/api/v1/widgets/keys",
+    ] {
+        let (_, listed) = read(app.call(Method::GET, list, &attacker, None).await).await;
+        assert_eq!(listed["data"], json!([]), "{list}");
+    }
     // Nothing of theirs changed.
     let (_, got) = app
-        .json(Method::GET, &format!("/api/v1/bots/{bot}"), None)
+        .json(Method::GET, &ids.fill("/api/v1/bots/{bot}"), None)
         .await;
     assert_eq!(
         (got["data"]["name"].clone(), got["data"]["status"].clone()),
         (json!("Theirs"), json!("active"))
     );
-    assert_eq!(got["data"]["metadata"], json!({"k": "v"}));
-    assert_eq!(got["data"]["tenant_id"], json!(theirs.to_string()));
+    assert_eq!(
+        (
+            got["data"]["metadata"].clone(),
+            got["data"]["tenant_id"].clone()
+        ),
+        (json!({"k": "v"}), json!(theirs.to_string()))
+    );
     let (status, _) = app
         .json(
             Method::GET,
-            &format!("/api/v1/conversations/{conversation}"),
+            &ids.fill("/api/v1/conversations/{conversation}"),
             None,
         )
         .await;
     assert_eq!(status, 200);
+    let (_, tool) = app
+        .json(Method::GET, &ids.fill("/api/v1/tools/{tool}"), None)
+        .await;
+    assert_eq!(tool["data"]["description"], "");
+    let (_, hooks) = app
+        .json(
+            Method::GET,
+            &ids.fill("/api/v1/bots/{bot}/post-call-hooks"),
+            None,
+        )
+        .await;
+    assert_eq!(hooks["data"][0]["enabled"], true);
+    let (_, widget) = app
+        .json(
+            Method::GET,
+            &ids.fill("/api/v1/widgets/keys/{widget}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (
+            widget["data"]["is_active"].clone(),
+            widget["data"]["revoked_at"].clone()
+        ),
+        (json!(true), Value::Null)
+    );
 }
 
 on_both_backends!(

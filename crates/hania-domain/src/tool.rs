@@ -33,7 +33,12 @@ pub struct WebhookTool {
     #[serde(default)]
     pub secret_header: Option<SecretHeader>,
     /// Per-call timeout.
+    #[serde(default = "default_timeout_ms")]
     pub timeout_ms: u32,
+}
+
+fn default_timeout_ms() -> u32 {
+    DEFAULT_WEBHOOK_TIMEOUT_MS
 }
 
 /// The kind of a tool, with its kind-specific settings.

@@ -11,7 +11,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use hania_domain::billing::BillingRefusal;
 use hania_domain::ports::StoreError;
-use hania_domain::services::{AuthError, BotError};
+use hania_domain::services::{AuthError, BotError, ServiceError};
 use hania_domain::validation::ValidationError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -171,6 +171,17 @@ impl From<BotError> for ApiError {
             BotError::NotFound => ApiError::not_found("Bot"),
             BotError::Conflict(what) => ApiError::Conflict(what),
             BotError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::Validation(v) => v.into(),
+            ServiceError::NotFound(kind) => ApiError::not_found(kind),
+            ServiceError::Conflict(what) => ApiError::Conflict(what),
+            ServiceError::Store(s) => s.into(),
         }
     }
 }

@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::routes::{billing, bots, conversations, health};
+use crate::routes::{billing, bots, conversations, health, hooks, tools, widgets};
 
 struct SecuritySchemes;
 
@@ -40,12 +40,18 @@ impl Modify for SecuritySchemes {
         bots::list_bots, bots::create_bot, bots::get_bot, bots::update_bot, bots::delete_bot, bots::patch_metadata,
         conversations::list_conversations, conversations::get_conversation, conversations::get_trace,
         conversations::delete_conversation,
+        hooks::list_hooks, hooks::create_hook, hooks::update_hook, hooks::delete_hook,
+        tools::list_tools, tools::create_tool, tools::get_tool, tools::update_tool, tools::delete_tool,
+        widgets::list_widget_keys, widgets::create_widget_key, widgets::get_widget_key, widgets::update_widget_key,
+        widgets::revoke_widget_key,
         billing::get_billing,
     ),
     modifiers(&SecuritySchemes),
     tags(
         (name = "Bots", description = "Create and manage bots (seed 001)"),
         (name = "Conversations", description = "Read conversations, messages and traces (seed 002)"),
+        (name = "Tools", description = "Tool configurations bots can call"),
+        (name = "Widgets", description = "Widget keys for the embeddable web chat"),
         (name = "Billing", description = "Plan, usage and balance"),
         (name = "Operations", description = "Health checks"),
     )

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use hania_domain::ports::{Clock, IdGenerator, RateLimiter, Storage};
-use hania_domain::services::{BotService, KeyService};
+use hania_domain::services::{BotService, HookService, KeyService, ToolService, WidgetKeyService};
 
 /// The application state, shared by all workers.
 pub struct AppState {
@@ -19,6 +19,12 @@ pub struct AppState {
     pub keys: KeyService,
     /// Bot use cases.
     pub bots: BotService,
+    /// Tool configurations.
+    pub tools: ToolService,
+    /// Post-call hooks.
+    pub hooks: HookService,
+    /// Widget keys.
+    pub widgets: WidgetKeyService,
 }
 
 impl AppState {
@@ -32,6 +38,9 @@ impl AppState {
         Self {
             keys: KeyService::new(store.clone(), clock.clone(), ids.clone()),
             bots: BotService::new(store.clone(), clock.clone(), ids.clone()),
+            tools: ToolService::new(store.clone(), clock.clone(), ids.clone()),
+            hooks: HookService::new(store.clone(), clock.clone(), ids.clone()),
+            widgets: WidgetKeyService::new(store.clone(), clock.clone(), ids.clone()),
             store,
             clock,
             ids,

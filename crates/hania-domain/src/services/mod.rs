@@ -2,9 +2,17 @@
 //! rules; the HTTP dialects and the CLI call these, never the stores.
 
 mod bots;
+mod error;
+mod hooks;
 mod keys;
+mod tools;
+mod widgets;
 mod workspaces;
 
 pub use bots::{BotError, BotService};
+pub use error::ServiceError;
+pub use hooks::{HookChanges, HookService};
 pub use keys::{AuthError, KeyService, NewAccountKey};
+pub use tools::{ToolChanges, ToolDraft, ToolService};
+pub use widgets::{WidgetKeyChanges, WidgetKeyService};
 pub use workspaces::{Bootstrap, WorkspaceService};

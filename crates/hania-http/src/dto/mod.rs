@@ -4,3 +4,5 @@
 pub mod bot;
 pub mod conversation;
 pub mod serde_util;
+pub mod tool;
+pub mod widget;

@@ -5,6 +5,9 @@ pub mod billing;
 pub mod bots;
 pub mod conversations;
 pub mod health;
+pub mod hooks;
+pub mod tools;
+pub mod widgets;
 
 use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, Resource, web};
@@ -62,6 +65,38 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(
                     resource("/conversations/{id}/trace", &["GET"])
                         .route(web::get().to(conversations::get_trace)),
+                )
+                .service(
+                    resource("/bots/{botID}/post-call-hooks", &["GET", "POST"])
+                        .route(web::get().to(hooks::list_hooks))
+                        .route(web::post().to(hooks::create_hook)),
+                )
+                .service(
+                    resource("/bots/{botID}/post-call-hooks/{hookID}", &["PUT", "DELETE"])
+                        .route(web::put().to(hooks::update_hook))
+                        .route(web::delete().to(hooks::delete_hook)),
+                )
+                .service(
+                    resource("/tools", &["GET", "POST"])
+                        .route(web::get().to(tools::list_tools))
+                        .route(web::post().to(tools::create_tool)),
+                )
+                .service(
+                    resource("/tools/{id}", &["GET", "PUT", "DELETE"])
+                        .route(web::get().to(tools::get_tool))
+                        .route(web::put().to(tools::update_tool))
+                        .route(web::delete().to(tools::delete_tool)),
+                )
+                .service(
+                    resource("/widgets/keys", &["GET", "POST"])
+                        .route(web::get().to(widgets::list_widget_keys))
+                        .route(web::post().to(widgets::create_widget_key)),
+                )
+                .service(
+                    resource("/widgets/keys/{id}", &["GET", "PUT", "DELETE"])
+                        .route(web::get().to(widgets::get_widget_key))
+                        .route(web::put().to(widgets::update_widget_key))
+                        .route(web::delete().to(widgets::revoke_widget_key)),
                 )
                 .service(resource("/billing", &["GET"]).route(web::get().to(billing::get_billing)))
                 .default_service(web::to(not_found)),

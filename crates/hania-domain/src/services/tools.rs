@@ -1,0 +1,217 @@
+use std::sync::Arc;
+
+use crate::ids::{ToolConfigId, WorkspaceId};
+use crate::ports::{Clock, IdGenerator, ToolStore};
+use crate::services::ServiceError;
+use crate::tool::{ToolConfig, ToolKind};
+use crate::validation::check_required_text;
+
+/// A tool to create.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolDraft {
+    /// Function name, unique per workspace.
+    pub name: String,
+    /// What the tool does, for the model.
+    pub description: String,
+    /// Kind and settings.
+    pub kind: ToolKind,
+    /// JSON Schema of the arguments (default: an empty object schema).
+    pub parameters: Option<serde_json::Value>,
+}
+
+/// A partial tool update: `None` leaves a field unchanged.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[allow(missing_docs)] // Each field is the tool field of the same name.
+pub struct ToolChanges {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub kind: Option<ToolKind>,
+    pub parameters: Option<serde_json::Value>,
+}
+
+/// Manages tool configurations.
+pub struct ToolService {
+    tools: Arc<dyn ToolStore>,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn IdGenerator>,
+}
+
+const KIND: &str = "Tool";
+
+fn name_taken(name: &str) -> impl Fn(ServiceError) -> ServiceError + '_ {
+    move |error| match error {
+        ServiceError::Conflict(_) => {
+            ServiceError::Conflict(format!("a tool named '{name}' already exists"))
+        }
+        other => other,
+    }
+}
+
+impl ToolService {
+    /// Builds the service over its ports.
+    pub fn new(
+        tools: Arc<dyn ToolStore>,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdGenerator>,
+    ) -> Self {
+        Self { tools, clock, ids }
+    }
+
+    /// Validates and stores a new tool.
+    pub async fn create(
+        &self,
+        workspace: WorkspaceId,
+        draft: ToolDraft,
+    ) -> Result<ToolConfig, ServiceError> {
+        check_required_text("name", &draft.name, 64)?;
+        let now = self.clock.now();
+        let tool = ToolConfig {
+            id: ToolConfigId::from_uuid(self.ids.new_id()),
+            workspace_id: workspace,
+            name: draft.name,
+            description: draft.description,
+            kind: draft.kind,
+            parameters: draft
+                .parameters
+                .unwrap_or_else(|| serde_json::json!({"type": "object", "properties": {}})),
+            created_at: now,
+            updated_at: now,
+        };
+        tool.validate()?;
+        self.tools
+            .create_tool(&tool)
+            .await
+            .map_err(ServiceError::from_store(KIND))
+            .map_err(name_taken(&tool.name))?;
+        Ok(tool)
+    }
+
+    /// Loads a tool.
+    pub async fn get(
+        &self,
+        workspace: WorkspaceId,
+        id: ToolConfigId,
+    ) -> Result<ToolConfig, ServiceError> {
+        self.tools
+            .get_tool(workspace, id)
+            .await
+            .map_err(ServiceError::from_store(KIND))
+    }
+
+    /// Lists the workspace's tools.
+    pub async fn list(&self, workspace: WorkspaceId) -> Result<Vec<ToolConfig>, ServiceError> {
+        self.tools
+            .list_tools(workspace)
+            .await
+            .map_err(ServiceError::from_store(KIND))
+    }
+
+    /// Applies a partial update.
+    pub async fn update(
+        &self,
+        workspace: WorkspaceId,
+        id: ToolConfigId,
+        changes: ToolChanges,
+    ) -> Result<ToolConfig, ServiceError> {
+        let mut tool = self.get(workspace, id).await?;
+        if let Some(name) = changes.name {
+            tool.name = name;
+        }
+        if let Some(description) = changes.description {
+            tool.description = description;
+        }
+        if let Some(kind) = changes.kind {
+            tool.kind = kind;
+        }
+        if let Some(parameters) = changes.parameters {
+            tool.parameters = parameters;
+        }
+        tool.updated_at = self.clock.now();
+        tool.validate()?;
+        self.tools
+            .update_tool(&tool)
+            .await
+            .map_err(ServiceError::from_store(KIND))
+            .map_err(name_taken(&tool.name))?;
+        Ok(tool)
+    }
+
+    /// Deletes a tool no post-call hook uses.
+    pub async fn delete(
+        &self,
+        workspace: WorkspaceId,
+        id: ToolConfigId,
+    ) -> Result<(), ServiceError> {
+        self.tools
+            .delete_tool(workspace, id)
+            .await
+            .map_err(ServiceError::from_store(KIND))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::ports::{MockClock, MockIdGenerator, MockToolStore, StoreError};
+    use crate::tool::WebhookTool;
+
+    fn service(store: MockToolStore) -> ToolService {
+        let mut clock = MockClock::new();
+        clock
+            .expect_now()
+            .return_const(datetime!(2026-11-21 10:00 UTC));
+        let mut ids = MockIdGenerator::new();
+        ids.expect_new_id().returning(Uuid::new_v4);
+        ToolService::new(Arc::new(store), Arc::new(clock), Arc::new(ids))
+    }
+
+    fn draft(url: &str) -> ToolDraft {
+        ToolDraft {
+            name: "lookup_order".into(),
+            description: "Finds an order".into(),
+            kind: ToolKind::Webhook(WebhookTool {
+                url: url.into(),
+                secret_header: None,
+                timeout_ms: 1_000,
+            }),
+            parameters: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn valid_tools_are_stored_with_a_default_schema_and_duplicates_are_named() {
+        let mut store = MockToolStore::new();
+        store.expect_create_tool().times(1).returning(|tool| {
+            assert_eq!(tool.parameters["type"], "object");
+            Ok(())
+        });
+        store
+            .expect_create_tool()
+            .returning(|_| Err(StoreError::Conflict("unique".into())));
+        let service = service(store);
+        let ws = WorkspaceId::from_uuid(Uuid::nil());
+        service
+            .create(ws, draft("https://example.com/hook"))
+            .await
+            .unwrap();
+        let err = service
+            .create(ws, draft("https://example.com/hook"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::Conflict(m) if m.contains("lookup_order")));
+    }
+
+    #[tokio::test]
+    async fn invalid_tools_never_reach_the_store() {
+        let mut store = MockToolStore::new();
+        store.expect_create_tool().never();
+        let err = service(store)
+            .create(WorkspaceId::from_uuid(Uuid::nil()), draft("ftp://x"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::Validation(v) if v.field == "url"));
+    }
+}

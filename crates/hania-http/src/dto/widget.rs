@@ -1,0 +1,87 @@
+//! Widget key bodies.
+
+use hania_domain::api_key::{ApiKey, KeyKind};
+use hania_domain::services::WidgetKeyChanges;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Body of `POST /api/v1/widgets/keys` (`bot_id` required) and
+/// `PUT /api/v1/widgets/keys/{id}` (omitted fields unchanged).
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"bot_id": "b1f2c3d4-5678-90ab-cdef-1234567890ab", "name": "Storefront", "allowed_domains": ["shop.example.com", "localhost:3000"], "rate_limit_per_hour": 1000}))]
+pub struct WidgetKeyInput {
+    /// The bot the key chats with (create only).
+    pub bot_id: Option<Uuid>,
+    /// Label.
+    pub name: Option<String>,
+    /// Host names (optionally `*.` and a port) allowed to use the key.
+    pub allowed_domains: Option<Vec<String>>,
+    /// Requests per hour (default 1000).
+    pub rate_limit_per_hour: Option<u32>,
+    /// Inactive keys are refused.
+    pub is_active: Option<bool>,
+}
+
+impl WidgetKeyInput {
+    /// The settings part.
+    pub fn changes(self) -> WidgetKeyChanges {
+        WidgetKeyChanges {
+            name: self.name,
+            allowed_domains: self.allowed_domains,
+            rate_limit_per_hour: self.rate_limit_per_hour,
+            is_active: self.is_active,
+        }
+    }
+}
+
+/// A widget key as listed (the key text is shown only at creation).
+#[derive(Debug, Serialize, ToSchema)]
+#[allow(missing_docs)]
+pub struct WidgetKeyView {
+    pub id: Uuid,
+    pub name: String,
+    pub bot_id: Uuid,
+    /// First characters of the key, e.g. `hania_pk_1a2b`.
+    pub key_prefix: String,
+    pub allowed_domains: Vec<String>,
+    pub rate_limit_per_hour: u32,
+    pub is_active: bool,
+    #[serde(serialize_with = "time::serde::rfc3339::option::serialize")]
+    pub revoked_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+impl WidgetKeyView {
+    /// The view of a widget key (`None` for account keys).
+    pub fn of(key: ApiKey) -> Option<Self> {
+        let KeyKind::Widget(settings) = key.kind else {
+            return None;
+        };
+        Some(Self {
+            id: key.id.as_uuid(),
+            name: key.name,
+            bot_id: settings.bot_id.as_uuid(),
+            key_prefix: key.display_prefix,
+            allowed_domains: settings.allowed_domains,
+            rate_limit_per_hour: key
+                .rate_limit_per_hour
+                .unwrap_or(hania_domain::api_key::DEFAULT_WIDGET_RATE_LIMIT_PER_HOUR),
+            is_active: settings.is_active,
+            revoked_at: key.revoked_at,
+            created_at: key.created_at,
+        })
+    }
+}
+
+/// A new widget key, with its key text (public by design; shown here).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedWidgetKey {
+    /// The key.
+    #[serde(flatten)]
+    pub key: WidgetKeyView,
+    /// The `hania_pk_…` text to put in the page.
+    pub api_key: String,
+}
