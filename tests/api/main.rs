@@ -7,6 +7,7 @@
 mod bots;
 mod conversations;
 mod edges;
+mod keys;
 mod limits;
 mod matrix;
 mod tools;

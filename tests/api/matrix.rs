@@ -160,6 +160,19 @@ fn routes() -> Vec<Route> {
             Ability::WidgetsWrite,
             None,
         ),
+        r(get.clone(), "/api/v1/keys", Ability::KeysWrite, None),
+        r(
+            Method::POST,
+            "/api/v1/keys",
+            Ability::KeysWrite,
+            Some(json!({"name": "k", "abilities": ["keys:write"]})),
+        ),
+        r(
+            Method::DELETE,
+            "/api/v1/keys/{key}",
+            Ability::KeysWrite,
+            None,
+        ),
         r(get, "/api/v1/billing", Ability::BillingRead, None),
     ]
 }
@@ -171,6 +184,7 @@ struct Ids {
     tool: String,
     hook: String,
     widget: String,
+    key: String,
 }
 
 impl Ids {
@@ -204,12 +218,16 @@ impl Ids {
             )
             .await;
         let widget = widget["data"]["id"].as_str().unwrap().to_owned();
+        let spare = json!({"name": "spare", "abilities": ["bots:read"]});
+        let (_, key) = app.json(Method::POST, "/api/v1/keys", Some(&spare)).await;
+        let key = key["data"]["id"].as_str().unwrap().to_owned();
         Ids {
             bot,
             conversation,
             tool,
             hook,
             widget,
+            key,
         }
     }
 
@@ -219,6 +237,7 @@ impl Ids {
             .replace("{tool}", &self.tool)
             .replace("{hook}", &self.hook)
             .replace("{widget}", &self.widget)
+            .replace("{key}", &self.key)
     }
 
     fn body(&self, body: &Option<Value>) -> Option<Value> {

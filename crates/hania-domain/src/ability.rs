@@ -173,6 +173,19 @@ impl AbilitySet {
         self.0.iter().any(|grant| grant.covers(ability))
     }
 
+    /// Whether every ability `other` grants is also granted here, so a key
+    /// holding this set may hand `other` on without escalating.
+    pub fn includes(&self, other: &AbilitySet) -> bool {
+        other.0.iter().all(|grant| match grant {
+            AbilityGrant::All => Ability::ALL.iter().all(|a| self.allows(*a)),
+            AbilityGrant::Resource(resource) => Ability::ALL
+                .iter()
+                .filter(|a| a.resource() == resource)
+                .all(|a| self.allows(*a)),
+            AbilityGrant::One(ability) => self.allows(*ability),
+        })
+    }
+
     /// The grants, as held.
     pub fn grants(&self) -> &[AbilityGrant] {
         &self.0
@@ -210,6 +223,16 @@ mod tests {
         assert!(!set.allows(Ability::ConversationsRead));
         assert!(Ability::ALL.iter().all(|a| AbilitySet::all().allows(*a)));
         assert!(!AbilitySet::default().allows(Ability::ChatSend));
+    }
+
+    #[test]
+    fn a_set_includes_only_what_it_can_grant() {
+        let holder = AbilitySet::parse(&["bots:*", "keys:write"]).unwrap();
+        assert!(holder.includes(&AbilitySet::parse(&["bots:read"]).unwrap()));
+        assert!(holder.includes(&AbilitySet::parse(&["bots:*"]).unwrap()));
+        assert!(!holder.includes(&AbilitySet::parse(&["chat:send"]).unwrap()));
+        assert!(!holder.includes(&AbilitySet::all()));
+        assert!(AbilitySet::all().includes(&holder));
     }
 
     #[test]

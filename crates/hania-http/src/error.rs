@@ -158,6 +158,7 @@ impl From<AuthError> for ApiError {
             AuthError::Forbidden(ability) => {
                 ApiError::Forbidden(format!("Missing ability: {ability}"))
             }
+            AuthError::Escalation => ApiError::Forbidden(error.to_string()),
             AuthError::Validation(v) => v.into(),
             AuthError::Store(s) => s.into(),
         }

@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::routes::{billing, bots, conversations, health, hooks, tools, widgets};
+use crate::routes::{billing, bots, conversations, health, hooks, keys, tools, widgets};
 
 struct SecuritySchemes;
 
@@ -44,6 +44,7 @@ impl Modify for SecuritySchemes {
         tools::list_tools, tools::create_tool, tools::get_tool, tools::update_tool, tools::delete_tool,
         widgets::list_widget_keys, widgets::create_widget_key, widgets::get_widget_key, widgets::update_widget_key,
         widgets::revoke_widget_key,
+        keys::list_keys, keys::create_key, keys::revoke_key,
         billing::get_billing,
     ),
     modifiers(&SecuritySchemes),
@@ -52,6 +53,7 @@ impl Modify for SecuritySchemes {
         (name = "Conversations", description = "Read conversations, messages and traces (seed 002)"),
         (name = "Tools", description = "Tool configurations bots can call"),
         (name = "Widgets", description = "Widget keys for the embeddable web chat"),
+        (name = "Keys", description = "Account API keys"),
         (name = "Billing", description = "Plan, usage and balance"),
         (name = "Operations", description = "Health checks"),
     )

@@ -18,6 +18,9 @@ pub enum AuthError {
     /// The key is valid but lacks the ability.
     #[error("Missing ability: {0}")]
     Forbidden(Ability),
+    /// A key tried to create a key with abilities it does not hold.
+    #[error("A key can only grant abilities it holds itself")]
+    Escalation,
     /// Invalid input when issuing a key.
     #[error(transparent)]
     Validation(#[from] ValidationError),
@@ -146,6 +149,27 @@ impl KeyService {
         };
         self.keys.create_key(&key).await?;
         Ok((key, secret))
+    }
+
+    /// Creates an account key on behalf of `granter`, which may only hand
+    /// on abilities it holds itself.
+    pub async fn issue_account_key_as(
+        &self,
+        granter: &ApiKey,
+        request: NewAccountKey,
+    ) -> Result<(ApiKey, KeySecret), AuthError> {
+        if !granter.abilities.includes(&request.abilities) {
+            return Err(AuthError::Escalation);
+        }
+        self.issue_account_key(granter.workspace_id, request).await
+    }
+
+    /// The workspace's account keys, oldest first.
+    pub async fn list_account_keys(
+        &self,
+        workspace: WorkspaceId,
+    ) -> Result<Vec<ApiKey>, AuthError> {
+        Ok(self.keys.list_keys(workspace, KeyFamily::Account).await?)
     }
 
     /// Revokes a key of the workspace at once.

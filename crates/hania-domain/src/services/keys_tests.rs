@@ -149,3 +149,28 @@ async fn revoke_passes_the_workspace_and_maps_not_found() {
         Err(AuthError::Store(StoreError::NotFound))
     ));
 }
+
+#[tokio::test]
+async fn a_key_cannot_grant_more_than_it_holds() {
+    let mut store = MockApiKeyStore::new();
+    store.expect_create_key().times(1).returning(|_| Ok(()));
+    let service = KeyService::new(Arc::new(store), clock(), ids());
+    let secret = KeySecret::from_random(KeyFamily::Account, [1; KEY_SECRET_BYTES]);
+    let granter = stored_key(&secret); // holds bots:read only
+    let request = |names: &[&str]| NewAccountKey {
+        name: "child".into(),
+        abilities: AbilitySet::parse(names).unwrap(),
+        expires_at: None,
+        rate_limit_per_hour: None,
+    };
+    let err = service
+        .issue_account_key_as(&granter, request(&["*"]))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AuthError::Escalation));
+    let (child, _) = service
+        .issue_account_key_as(&granter, request(&["bots:read"]))
+        .await
+        .unwrap();
+    assert_eq!(child.workspace_id, granter.workspace_id);
+}

@@ -3,6 +3,7 @@
 
 pub mod bot;
 pub mod conversation;
+pub mod key;
 pub mod serde_util;
 pub mod tool;
 pub mod widget;

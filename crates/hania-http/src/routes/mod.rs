@@ -6,6 +6,7 @@ pub mod bots;
 pub mod conversations;
 pub mod health;
 pub mod hooks;
+pub mod keys;
 pub mod tools;
 pub mod widgets;
 
@@ -97,6 +98,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::get().to(widgets::get_widget_key))
                         .route(web::put().to(widgets::update_widget_key))
                         .route(web::delete().to(widgets::revoke_widget_key)),
+                )
+                .service(
+                    resource("/keys", &["GET", "POST"])
+                        .route(web::get().to(keys::list_keys))
+                        .route(web::post().to(keys::create_key)),
+                )
+                .service(
+                    resource("/keys/{id}", &["DELETE"]).route(web::delete().to(keys::revoke_key)),
                 )
                 .service(resource("/billing", &["GET"]).route(web::get().to(billing::get_billing)))
                 .default_service(web::to(not_found)),
