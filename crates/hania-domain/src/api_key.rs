@@ -19,6 +19,21 @@ pub const WIDGET_KEY_PREFIX: &str = "hania_pk_";
 pub const KEY_SECRET_BYTES: usize = 20;
 /// Hex characters of the secret kept in the display prefix.
 const DISPLAY_HEX_CHARS: usize = 4;
+/// Highest hourly request limit a key may have.
+pub const MAX_RATE_LIMIT_PER_HOUR: u32 = 100_000_000;
+
+/// Checks a key's hourly request limit: 1 to [`MAX_RATE_LIMIT_PER_HOUR`].
+pub fn validate_rate_limit(limit: u32) -> Result<u32, crate::validation::ValidationError> {
+    if (1..=MAX_RATE_LIMIT_PER_HOUR).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(crate::validation::ValidationError::new(
+            "rate_limit_per_hour",
+            format!("must be between 1 and {MAX_RATE_LIMIT_PER_HOUR}"),
+        ))
+    }
+}
+
 /// Default hourly request limit of a widget key.
 pub const DEFAULT_WIDGET_RATE_LIMIT_PER_HOUR: u32 = 1000;
 

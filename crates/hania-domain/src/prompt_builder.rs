@@ -49,6 +49,10 @@ impl PromptBuilder {
     /// Parses a client's JSON object; errors name `prompt_builder`.
     pub fn from_json(value: &serde_json::Value) -> Result<Self, ValidationError> {
         check_json("prompt_builder", value)?;
+        // serde would also read a struct from an array; only objects are meant.
+        if !value.is_object() {
+            return Err(ValidationError::new("prompt_builder", "must be an object"));
+        }
         serde_json::from_value(value.clone())
             .map_err(|e| ValidationError::new("prompt_builder", e.to_string()))
     }
@@ -118,6 +122,7 @@ mod tests {
         assert_eq!(err.field, "prompt_builder");
         assert!(err.message.contains("persna"));
         assert!(PromptBuilder::from_json(&json!({"goal": 3})).is_err());
+        assert!(PromptBuilder::from_json(&json!([null, null])).is_err());
         assert!(PromptBuilder::from_json(&json!({"goal": "a\u{0}"})).is_err());
     }
 }

@@ -3,7 +3,7 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 use crate::ability::{Ability, AbilitySet};
-use crate::api_key::{ApiKey, KeyFamily, KeyKind, KeySecret};
+use crate::api_key::{ApiKey, KeyFamily, KeyKind, KeySecret, validate_rate_limit};
 use crate::ids::{ApiKeyId, WorkspaceId};
 use crate::ports::{ApiKeyStore, Clock, IdGenerator, StoreError};
 use crate::validation::{ValidationError, check_text};
@@ -131,9 +131,10 @@ impl KeyService {
         if request.expires_at.is_some_and(|at| at <= now) {
             return Err(ValidationError::new("expires_at", "must be in the future").into());
         }
-        if request.rate_limit_per_hour == Some(0) {
-            return Err(ValidationError::new("rate_limit_per_hour", "must be positive").into());
-        }
+        request
+            .rate_limit_per_hour
+            .map(validate_rate_limit)
+            .transpose()?;
         let key = ApiKey {
             id: ApiKeyId::from_uuid(self.ids.new_id()),
             workspace_id: workspace,

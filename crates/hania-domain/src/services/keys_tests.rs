@@ -126,6 +126,12 @@ async fn issued_keys_store_only_the_hash_and_prefix() {
         .unwrap();
     assert_eq!(secret.expose(), format!("hania_sk_{}", "5a".repeat(20)));
     assert_eq!(key.workspace_id, ws);
+    let huge = NewAccountKey {
+        rate_limit_per_hour: Some(u32::MAX),
+        ..request.clone()
+    };
+    let err = service.issue_account_key(ws, huge).await.unwrap_err();
+    assert!(matches!(err, AuthError::Validation(v) if v.field == "rate_limit_per_hour"));
     let past = NewAccountKey {
         expires_at: Some(NOW),
         ..request

@@ -77,13 +77,7 @@ fn apply(
             .collect::<Result<_, _>>()?;
     }
     if let Some(limit) = changes.rate_limit_per_hour {
-        if limit == 0 {
-            return Err(ValidationError::new(
-                "rate_limit_per_hour",
-                "must be positive",
-            ));
-        }
-        key.rate_limit_per_hour = Some(limit);
+        key.rate_limit_per_hour = Some(crate::api_key::validate_rate_limit(limit)?);
     }
     if let Some(active) = changes.is_active {
         settings.is_active = active;

@@ -10,9 +10,10 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::names::{BotStatusName, BotTypeName, TtsProviderName};
 use super::serde_util::{nullable, nullable_json_object};
 
-/// Body of `POST /api/v1/bots` and `PUT /api/v1/bots/{id}`. On PUT an
+/// Body of `PUT /api/v1/bots/{id}` (and the fields of a create): an
 /// omitted field is left unchanged and `null` clears a nullable field.
 /// `prompt_builder` and `settings` may be objects or JSON-encoded strings.
 /// Unknown fields are ignored.
@@ -21,13 +22,13 @@ use super::serde_util::{nullable, nullable_json_object};
 #[allow(missing_docs)] // Each field is the bot field of the same name (see the bot object).
 pub struct BotInput {
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = String)]
     pub name: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = String)]
     pub slug: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
@@ -39,10 +40,10 @@ pub struct BotInput {
     #[schema(value_type = Option<Object>)]
     pub settings: Option<Option<serde_json::Value>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, example = "active")]
+    #[schema(value_type = BotStatusName)]
     pub status: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, example = "chatbot")]
+    #[schema(value_type = BotTypeName)]
     pub bot_type: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
@@ -54,7 +55,7 @@ pub struct BotInput {
     #[schema(value_type = Option<String>)]
     pub chat_greeting: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, example = "cartesia")]
+    #[schema(value_type = Option<TtsProviderName>)]
     pub tts_provider: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
@@ -75,7 +76,7 @@ pub struct BotInput {
     #[schema(value_type = Option<bool>)]
     pub outbound_calls_enabled: Option<Option<bool>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<u32>)]
+    #[schema(value_type = Option<u32>, minimum = 1, maximum = 86400)]
     pub max_call_seconds: Option<Option<u32>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, example = "0 9 * * 1-5")]
@@ -87,13 +88,13 @@ pub struct BotInput {
     #[schema(value_type = Option<Object>)]
     pub output_config: Option<Option<serde_json::Value>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<u32>)]
+    #[schema(value_type = Option<u32>, minimum = 1, maximum = 100)]
     pub max_iterations: Option<Option<u32>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<u32>)]
+    #[schema(value_type = Option<u32>, minimum = 1, maximum = 3600)]
     pub timeout_seconds: Option<Option<u32>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<BTreeMap<String, String>>)]
     pub metadata: Option<Option<serde_json::Value>>,
 }
 
@@ -127,6 +128,20 @@ impl From<BotInput> for BotChanges {
             metadata: FieldUpdate::from_nested(i.metadata),
         }
     }
+}
+
+/// The documented body of `POST /api/v1/bots`: [`BotInput`] with `name`
+/// required (and `system_prompt` unless `prompt_builder` is given). The
+/// server reads it as a [`BotInput`] so that errors keep their field
+/// paths; the domain enforces the required fields.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"name": "Support", "system_prompt": "You help Acme's customers.", "model": "gpt-4o-mini", "temperature": 0.3, "chat_greeting": "Hi! How can I help?", "metadata": {"team": "support"}}))]
+pub struct BotCreateInput {
+    /// Display name; the slug is derived from it unless `slug` is given.
+    pub name: String,
+    /// Every other field, as in updates.
+    #[serde(flatten)]
+    pub fields: BotInput,
 }
 
 /// The bot object of `GET /api/v1/bots/{id}`.

@@ -23,6 +23,7 @@ pub struct KeyInput {
     #[schema(value_type = Option<String>, format = DateTime)]
     pub expires_at: Option<OffsetDateTime>,
     /// Optional own hourly request limit.
+    #[schema(minimum = 1, maximum = 100000000)]
     pub rate_limit_per_hour: Option<u32>,
 }
 

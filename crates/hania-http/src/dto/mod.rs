@@ -4,6 +4,7 @@
 pub mod bot;
 pub mod conversation;
 pub mod key;
+pub mod names;
 pub mod serde_util;
 pub mod tool;
 pub mod widget;

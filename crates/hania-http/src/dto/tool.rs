@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::names::ToolTypeName;
 use crate::error::ApiError;
 
 /// A webhook's settings. `secret_header.value` is write-only.
@@ -17,6 +18,7 @@ pub struct WebhookConfigInput {
     /// `https://` URL the arguments are POSTed to.
     pub url: String,
     /// Per-call timeout (default 10 000, at most 120 000).
+    #[schema(minimum = 1, maximum = 120000)]
     pub timeout_ms: Option<u32>,
     /// Header sent with every call.
     pub secret_header: Option<SecretHeaderInput>,
@@ -31,8 +33,38 @@ pub struct SecretHeaderInput {
     pub value: String,
 }
 
-/// Body of `POST /api/v1/tools` (all fields) and `PUT /api/v1/tools/{id}`
-/// (omitted fields unchanged).
+/// Body of `POST /api/v1/tools`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"name": "lookup_order", "description": "Finds an order by id", "tool_type": "webhook", "config": {"url": "https://api.example.com/orders/lookup"}, "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}}, "required": ["order_id"]}}))]
+pub struct ToolCreateInput {
+    /// Function name the model calls: letters, digits, `_`, `-`; unique.
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,64}$")]
+    pub name: String,
+    /// What the tool does, for the model.
+    pub description: Option<String>,
+    /// The kind (default `webhook`).
+    #[schema(value_type = Option<ToolTypeName>)]
+    pub tool_type: Option<String>,
+    /// Kind-specific settings.
+    pub config: WebhookConfigInput,
+    /// JSON Schema of the arguments.
+    #[schema(value_type = Option<Object>)]
+    pub parameters: Option<serde_json::Value>,
+}
+
+impl ToolCreateInput {
+    /// The create request.
+    pub fn into_draft(self) -> Result<ToolDraft, ApiError> {
+        Ok(ToolDraft {
+            name: self.name,
+            description: self.description.unwrap_or_default(),
+            kind: kind(self.tool_type.as_deref(), self.config)?,
+            parameters: self.parameters,
+        })
+    }
+}
+
+/// Body of `PUT /api/v1/tools/{id}`: omitted fields unchanged.
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"name": "lookup_order", "description": "Finds an order by id", "tool_type": "webhook", "config": {"url": "https://api.example.com/orders/lookup"}, "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}}, "required": ["order_id"]}}))]
 pub struct ToolInput {
@@ -40,7 +72,8 @@ pub struct ToolInput {
     pub name: Option<String>,
     /// What the tool does, for the model.
     pub description: Option<String>,
-    /// `webhook`.
+    /// The kind.
+    #[schema(value_type = Option<ToolTypeName>)]
     pub tool_type: Option<String>,
     /// Kind-specific settings.
     pub config: Option<WebhookConfigInput>,
@@ -70,22 +103,6 @@ fn kind(tool_type: Option<&str>, config: WebhookConfigInput) -> Result<ToolKind,
 }
 
 impl ToolInput {
-    /// The create request; `name` and `config` are required.
-    pub fn into_draft(self) -> Result<ToolDraft, ApiError> {
-        let name = self
-            .name
-            .ok_or_else(|| ApiError::Validation("name: is required".into()))?;
-        let config = self
-            .config
-            .ok_or_else(|| ApiError::Validation("config: is required".into()))?;
-        Ok(ToolDraft {
-            name,
-            description: self.description.unwrap_or_default(),
-            kind: kind(self.tool_type.as_deref(), config)?,
-            parameters: self.parameters,
-        })
-    }
-
     /// The partial update.
     pub fn into_changes(self) -> Result<ToolChanges, ApiError> {
         let kind = match self.config {
@@ -145,13 +162,36 @@ impl From<ToolConfig> for ToolView {
     }
 }
 
-/// Body of `POST …/post-call-hooks` (`tool_configuration_id` required) and
-/// `PUT …/post-call-hooks/{hookID}` (omitted fields unchanged).
+/// Body of `POST …/post-call-hooks`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"tool_configuration_id": "6f1c2a9e-3b7d-4c1e-9a0f-2d5e8b7c4a11", "run_order": 1, "enabled": true, "params_template": {"summary": "{{analysis.summary}}"}}))]
+pub struct HookCreateInput {
+    /// The tool to run; a bot has one hook per tool.
+    pub tool_configuration_id: Uuid,
+    /// Hooks run in ascending order (default 0).
+    pub run_order: Option<i32>,
+    /// Whether the hook runs (default true).
+    pub enabled: Option<bool>,
+    /// Arguments template rendered from the call (default `{}`).
+    #[schema(value_type = Option<Object>)]
+    pub params_template: Option<serde_json::Value>,
+}
+
+impl HookCreateInput {
+    /// The optional fields.
+    pub fn changes(self) -> HookChanges {
+        HookChanges {
+            run_order: self.run_order,
+            enabled: self.enabled,
+            params_template: self.params_template,
+        }
+    }
+}
+
+/// Body of `PUT …/post-call-hooks/{hookID}` (omitted fields unchanged),
+/// and the optional fields of a create.
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct HookInput {
-    /// The tool to run (create only).
-    pub tool_configuration_id: Option<Uuid>,
     /// Hooks run in ascending order.
     pub run_order: Option<i32>,
     /// Whether the hook runs (default true).

@@ -7,18 +7,46 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// Body of `POST /api/v1/widgets/keys` (`bot_id` required) and
-/// `PUT /api/v1/widgets/keys/{id}` (omitted fields unchanged).
+/// Body of `POST /api/v1/widgets/keys`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"bot_id": "b1f2c3d4-5678-90ab-cdef-1234567890ab", "name": "Storefront", "allowed_domains": ["shop.example.com", "localhost:3000"], "rate_limit_per_hour": 1000}))]
-pub struct WidgetKeyInput {
-    /// The bot the key chats with (create only).
-    pub bot_id: Option<Uuid>,
+pub struct WidgetKeyCreateInput {
+    /// The bot the key chats with; fixed for the key's life.
+    pub bot_id: Uuid,
     /// Label.
     pub name: Option<String>,
     /// Host names (optionally `*.` and a port) allowed to use the key.
     pub allowed_domains: Option<Vec<String>>,
     /// Requests per hour (default 1000).
+    #[schema(minimum = 1, maximum = 100000000)]
+    pub rate_limit_per_hour: Option<u32>,
+    /// Inactive keys are refused (default active).
+    pub is_active: Option<bool>,
+}
+
+impl WidgetKeyCreateInput {
+    /// The settings part.
+    pub fn changes(self) -> WidgetKeyChanges {
+        WidgetKeyInput {
+            name: self.name,
+            allowed_domains: self.allowed_domains,
+            rate_limit_per_hour: self.rate_limit_per_hour,
+            is_active: self.is_active,
+        }
+        .changes()
+    }
+}
+
+/// Body of `PUT /api/v1/widgets/keys/{id}` (omitted fields unchanged), and
+/// the optional fields of a create.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WidgetKeyInput {
+    /// Label.
+    pub name: Option<String>,
+    /// Host names (optionally `*.` and a port) allowed to use the key.
+    pub allowed_domains: Option<Vec<String>>,
+    /// Requests per hour (default 1000).
+    #[schema(minimum = 1, maximum = 100000000)]
     pub rate_limit_per_hour: Option<u32>,
     /// Inactive keys are refused.
     pub is_active: Option<bool>,

@@ -27,14 +27,28 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
+        let root = path == "." || path == "?";
+        let message = inner.to_string();
         if inner.is_syntax() || inner.is_eof() {
             ApiError::Validation(format!("body: invalid JSON: {inner}"))
-        } else if path == "." || path == "?" {
+        } else if let Some(field) = missing_field(&message) {
+            let field = if root {
+                field.to_owned()
+            } else {
+                format!("{path}.{field}")
+            };
+            ApiError::Validation(format!("{field}: is required"))
+        } else if root {
             ApiError::Validation(format!("body: {inner}"))
         } else {
             ApiError::Validation(format!("{path}: {inner}"))
         }
     })
+}
+
+/// The field of serde's "missing field `x` at …" message.
+fn missing_field(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.split('`').next()
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
@@ -87,7 +101,9 @@ mod tests {
         ));
         assert!(m.starts_with("inner.temperature: invalid type"), "{m}");
         let m = message(parse_json(br#"{"inner": {"temperature": 1}}"#));
-        assert!(m.starts_with("body: missing field `name`"), "{m}");
+        assert_eq!(m, "name: is required");
+        let m = message(parse_json(br#"{"name": "x", "inner": {}}"#));
+        assert_eq!(m, "inner.temperature: is required");
         assert!(message(parse_json(b"{not json")).starts_with("body: "));
         assert_eq!(
             message(parse_json(b"  ")),

@@ -6,7 +6,7 @@ use hania_domain::ids::BotId;
 use hania_domain::metadata::MetadataFilter;
 
 use crate::auth::Caller;
-use crate::dto::bot::{BotInput, BotView};
+use crate::dto::bot::{BotCreateInput, BotInput, BotView};
 use crate::envelope::{CreatedId, Envelope, MessageEnvelope, created, done, ok};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{JsonBody, StrictQuery, path_id};
@@ -39,7 +39,7 @@ pub async fn list_bots(req: HttpRequest, caller: Caller, state: web::Data<AppSta
 #[utoipa::path(
     post, path = "/api/v1/bots", tag = "Bots",
     security(("bearer" = ["bots:write"])),
-    request_body = BotInput,
+    request_body = BotCreateInput,
     responses(
         (status = 201, description = "Created", body = Envelope<CreatedId>),
         (status = 400, description = "Invalid field (named in the message)", body = ErrorBody),
@@ -129,7 +129,7 @@ pub async fn delete_bot(req: HttpRequest, caller: Caller, state: web::Data<AppSt
     patch, path = "/api/v1/bots/{id}/metadata", tag = "Bots",
     security(("bearer" = ["bots:write"])),
     params(("id" = uuid::Uuid, Path, description = "Bot id")),
-    request_body(content = Object, example = json!({"team": "support", "crm_id": "A-17"})),
+    request_body(content = BTreeMap<String, String>, example = json!({"team": "support", "crm_id": "A-17"})),
     responses(
         (status = 200, body = MessageEnvelope),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),

@@ -8,6 +8,7 @@ use hania_domain::page::Page;
 
 use crate::auth::Caller;
 use crate::dto::conversation::{ConversationDetail, ConversationItem, MessageView, TraceStepView};
+use crate::dto::names::ChannelName;
 use crate::envelope::{Envelope, MessageEnvelope, done, ok};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{StrictQuery, path_id};
@@ -59,7 +60,7 @@ fn filter_of(query: &StrictQuery) -> Result<ConversationFilter, ApiError> {
     security(("bearer" = ["conversations:read"])),
     params(
         ("bot_id" = Option<uuid::Uuid>, Query, description = "A specific bot"),
-        ("channel" = Option<String>, Query, description = "web | sms | whatsapp | api | agent | voice | post_call"),
+        ("channel" = Option<ChannelName>, Query, description = "The channel"),
         ("external_call_id" = Option<String>, Query), ("external_linked_id" = Option<String>, Query),
         ("source_conversation_id" = Option<uuid::Uuid>, Query),
         ("since" = Option<String>, Query, description = "RFC 3339; started at or after"),

@@ -5,7 +5,7 @@ use hania_domain::ability::Ability;
 use hania_domain::ids::{BotId, HookId, ToolConfigId};
 
 use crate::auth::Caller;
-use crate::dto::tool::{HookInput, HookView};
+use crate::dto::tool::{HookCreateInput, HookInput, HookView};
 use crate::envelope::{CreatedId, Envelope, MessageEnvelope, created, done, ok};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{JsonBody, path_id, path_ids};
@@ -30,7 +30,7 @@ pub async fn list_hooks(req: HttpRequest, caller: Caller, state: web::Data<AppSt
 
 /// Add a hook; unique per (bot, tool configuration).
 #[utoipa::path(post, path = "/api/v1/bots/{botID}/post-call-hooks", tag = "Bots", security(("bearer" = ["bots:write"])),
-    params(("botID" = uuid::Uuid, Path)), request_body = HookInput,
+    params(("botID" = uuid::Uuid, Path)), request_body = HookCreateInput,
     responses((status = 201, body = Envelope<CreatedId>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "The bot already has a hook for this tool", body = ErrorBody), (status = 429, body = ErrorBody)))]
@@ -38,15 +38,11 @@ pub async fn create_hook(
     req: HttpRequest,
     caller: Caller,
     state: web::Data<AppState>,
-    body: JsonBody<HookInput>,
+    body: JsonBody<HookCreateInput>,
 ) -> Reply {
     caller.require(Ability::BotsWrite)?;
     let bot: BotId = path_id(&req, "botID")?;
-    let tool = body
-        .0
-        .tool_configuration_id
-        .map(ToolConfigId::from_uuid)
-        .ok_or_else(|| ApiError::Validation("tool_configuration_id: is required".into()))?;
+    let tool = ToolConfigId::from_uuid(body.0.tool_configuration_id);
     let hook = state
         .hooks
         .create(caller.workspace(), bot, tool, body.0.changes())

@@ -5,7 +5,7 @@ use hania_domain::ability::Ability;
 use hania_domain::ids::ToolConfigId;
 
 use crate::auth::Caller;
-use crate::dto::tool::{ToolInput, ToolView};
+use crate::dto::tool::{ToolCreateInput, ToolInput, ToolView};
 use crate::envelope::{CreatedId, Envelope, MessageEnvelope, created, done, ok};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{JsonBody, path_id};
@@ -28,14 +28,14 @@ pub async fn list_tools(caller: Caller, state: web::Data<AppState>) -> Reply {
 
 /// Create a tool (first kind: `webhook`).
 #[utoipa::path(post, path = "/api/v1/tools", tag = "Tools", security(("bearer" = ["tools:write"])),
-    request_body = ToolInput,
+    request_body = ToolCreateInput,
     responses((status = 201, body = Envelope<CreatedId>), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, description = "Name already used", body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn create_tool(
     caller: Caller,
     state: web::Data<AppState>,
-    body: JsonBody<ToolInput>,
+    body: JsonBody<ToolCreateInput>,
 ) -> Reply {
     caller.require(Ability::ToolsWrite)?;
     let tool = state

@@ -6,7 +6,7 @@ use hania_domain::ability::Ability;
 use hania_domain::ids::{ApiKeyId, BotId};
 
 use crate::auth::Caller;
-use crate::dto::widget::{CreatedWidgetKey, WidgetKeyInput, WidgetKeyView};
+use crate::dto::widget::{CreatedWidgetKey, WidgetKeyCreateInput, WidgetKeyInput, WidgetKeyView};
 use crate::envelope::{Envelope, MessageEnvelope, done, ok};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{JsonBody, path_id};
@@ -33,21 +33,17 @@ pub async fn list_widget_keys(caller: Caller, state: web::Data<AppState>) -> Rep
 
 /// Create a widget key bound to one bot; the answer holds the key text.
 #[utoipa::path(post, path = "/api/v1/widgets/keys", tag = "Widgets", security(("bearer" = ["widgets:write"])),
-    request_body = WidgetKeyInput,
+    request_body = WidgetKeyCreateInput,
     responses((status = 201, body = Envelope<CreatedWidgetKey>), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, description = "No such bot", body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn create_widget_key(
     caller: Caller,
     state: web::Data<AppState>,
-    body: JsonBody<WidgetKeyInput>,
+    body: JsonBody<WidgetKeyCreateInput>,
 ) -> Reply {
     caller.require(Ability::WidgetsWrite)?;
-    let bot = body
-        .0
-        .bot_id
-        .map(BotId::from_uuid)
-        .ok_or_else(|| ApiError::Validation("bot_id: is required".into()))?;
+    let bot = BotId::from_uuid(body.0.bot_id);
     let (key, secret) = state
         .widgets
         .create(caller.workspace(), bot, body.0.changes())
@@ -87,11 +83,6 @@ pub async fn update_widget_key(
 ) -> Reply {
     caller.require(Ability::WidgetsWrite)?;
     let id: ApiKeyId = path_id(&req, "id")?;
-    if body.0.bot_id.is_some() {
-        return Err(ApiError::Validation(
-            "bot_id: cannot be changed; create a new key".into(),
-        ));
-    }
     state
         .widgets
         .update(caller.workspace(), id, body.0.changes())
