@@ -131,6 +131,15 @@ impl TestApp {
         request.send().await.unwrap()
     }
 
+    /// An unauthenticated `GET path`.
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// `call` with the full-access key, returning status and JSON body.
     pub async fn json(&self, method: Method, path: &str, body: Option<&Value>) -> (u16, Value) {
         let response = self.call(method, path, &self.key, body).await;
