@@ -2,6 +2,9 @@
 //! rules; the HTTP dialects and the CLI call these, never the stores.
 
 mod bots;
+mod chat;
+pub mod chat_prompt;
+mod chat_types;
 mod error;
 mod hooks;
 mod keys;
@@ -10,6 +13,9 @@ mod widgets;
 mod workspaces;
 
 pub use bots::{BotError, BotService};
+pub use chat::{
+    ChatError, ChatPorts, ChatReply, ChatRequest, ChatService, ChatSettings, MAX_MESSAGE_CHARS,
+};
 pub use error::ServiceError;
 pub use hooks::{HookChanges, HookService};
 pub use keys::{AuthError, KeyService, NewAccountKey};

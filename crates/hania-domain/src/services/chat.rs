@@ -1,0 +1,308 @@
+use time::OffsetDateTime;
+
+use super::chat_prompt::build_prompt;
+pub use super::chat_types::*;
+use crate::billing::period_start_of;
+use crate::bot::Bot;
+use crate::completion::{Completion, CompletionRequest};
+use crate::conversation::{Conversation, NewConversation};
+use crate::ids::{ConversationId, LedgerEntryId, MessageId, TraceStepId, WorkspaceId};
+use crate::message::{NewMessage, Role};
+use crate::ports::StoreError;
+use crate::trace::{NewTraceStep, action_types};
+use crate::turn::{TurnCharge, TurnRecord};
+use crate::validation::{check_required_text, check_text};
+
+/// Runs chat turns: conversation resolution, the instant greeting,
+/// billing, prompt assembly, the model call, and recording the turn.
+pub struct ChatService {
+    ports: ChatPorts,
+    settings: ChatSettings,
+}
+
+fn not_found(kind: &'static str) -> impl Fn(StoreError) -> ChatError {
+    move |error| match error {
+        StoreError::NotFound => ChatError::NotFound(kind),
+        other => ChatError::Store(other),
+    }
+}
+
+impl ChatService {
+    /// Builds the service.
+    pub fn new(ports: ChatPorts, settings: ChatSettings) -> Self {
+        Self { ports, settings }
+    }
+
+    fn id<T: From<uuid::Uuid>>(&self) -> T {
+        T::from(self.ports.ids.new_id())
+    }
+
+    /// The existing conversation the turn continues, if any (nothing is
+    /// created here).
+    async fn resolve(
+        &self,
+        ws: WorkspaceId,
+        bot: &Bot,
+        req: &ChatRequest,
+    ) -> Result<Option<Conversation>, ChatError> {
+        if let Some(id) = req.conversation_id {
+            let conversation = self
+                .ports
+                .conversations
+                .get_conversation(ws, id)
+                .await
+                .map_err(not_found("Conversation"))?;
+            if conversation.bot_id != bot.id {
+                return Err(ChatError::NotFound("Conversation"));
+            }
+            return Ok(Some(conversation));
+        }
+        if req.new_conversation {
+            return Ok(None);
+        }
+        match &req.external_user_id {
+            Some(user) => Ok(self
+                .ports
+                .conversations
+                .find_open_conversation(ws, bot.id, req.channel, user)
+                .await?),
+            None => Ok(None),
+        }
+    }
+
+    async fn start(
+        &self,
+        ws: WorkspaceId,
+        bot: &Bot,
+        req: &ChatRequest,
+        now: OffsetDateTime,
+    ) -> Result<Conversation, ChatError> {
+        let new = NewConversation {
+            id: self.id(),
+            workspace_id: ws,
+            bot_id: bot.id,
+            channel: req.channel,
+            customer_id: req.external_user_id.clone(),
+            external_call_id: None,
+            external_linked_id: None,
+            source_conversation_id: None,
+            started_at: now,
+        };
+        Ok(self.ports.conversations.create_conversation(&new).await?)
+    }
+
+    fn message(&self, role: Role, content: &str, at: OffsetDateTime) -> NewMessage {
+        NewMessage {
+            id: self.id::<MessageId>(),
+            role,
+            content: content.to_owned(),
+            metadata: None,
+            created_at: at,
+        }
+    }
+
+    /// Answers one chat message (blocking: the whole reply at once).
+    pub async fn send(&self, ws: WorkspaceId, req: ChatRequest) -> Result<ChatReply, ChatError> {
+        check_required_text("message", &req.message, MAX_MESSAGE_CHARS)?;
+        if let Some(user) = &req.external_user_id {
+            check_text("external_user_id", user, 256)?;
+        }
+        let bot = self
+            .ports
+            .bots
+            .get_bot(ws, req.bot_id)
+            .await
+            .map_err(not_found("Bot"))?;
+        if !bot.is_active() {
+            return Err(ChatError::BotInactive);
+        }
+        let existing = self.resolve(ws, &bot, &req).await?;
+        let now = self.ports.clock.now();
+        let greeting = bot
+            .chat_greeting
+            .as_deref()
+            .map(str::trim)
+            .filter(|g| !g.is_empty());
+        if let (None, Some(greeting)) = (&existing, greeting) {
+            return self.greet(ws, &bot, &req, greeting, now).await;
+        }
+        let billing = self.ports.billing.get_billing(ws).await?;
+        billing.check_turn_allowed(now)?;
+        let conversation = match existing {
+            Some(conversation) => conversation,
+            None => self.start(ws, &bot, &req, now).await?,
+        };
+        // The user's message is stored before the model is called, so a
+        // failing provider never loses it.
+        let user = self.message(Role::User, &req.message, now);
+        self.ports
+            .messages
+            .append_messages(ws, conversation.id, &[user])
+            .await?;
+        let history = self
+            .ports
+            .messages
+            .recent_messages(ws, conversation.id, self.settings.history_limit)
+            .await?;
+        let model = bot
+            .model
+            .clone()
+            .unwrap_or_else(|| self.settings.default_model.clone());
+        let request = CompletionRequest {
+            model: model.clone(),
+            messages: build_prompt(
+                &bot.system_prompt,
+                &history,
+                self.settings.context_budget_tokens,
+            ),
+            temperature: bot.temperature,
+            max_tokens: None,
+            tools: Vec::new(),
+        };
+        let started = self.ports.clock.now();
+        let result = self.ports.provider.complete(&request).await;
+        let finished = self.ports.clock.now();
+        let provider_ms = (finished - started).whole_milliseconds() as i64;
+        let mut step = NewTraceStep::new(
+            self.id(),
+            action_types::MODEL_CALL,
+            &self.ports.provider.name(),
+            started,
+        );
+        step.completed_at = Some(finished);
+        step.duration_ms = Some(provider_ms);
+        step.model = Some(model.clone());
+        if req.agent_mode {
+            step.result_summary =
+                Some("agent mode requested: tools are not available yet, answered as chat".into());
+        }
+        match result {
+            Err(error) => {
+                step.error_message = Some(error.to_string());
+                let record = TurnRecord {
+                    workspace_id: ws,
+                    conversation_id: conversation.id,
+                    messages: Vec::new(),
+                    trace_steps: vec![step],
+                    charge: None,
+                    recorded_at: finished,
+                };
+                // The failure is what the caller must hear about; a store
+                // error while tracing it must not mask it.
+                let _ = self.ports.turns.record_turn(&record).await;
+                Err(ChatError::Upstream(error))
+            }
+            Ok(completion) => {
+                self.record_answer(ws, conversation.id, completion, step, finished, provider_ms)
+                    .await
+            }
+        }
+    }
+
+    async fn record_answer(
+        &self,
+        ws: WorkspaceId,
+        conversation: ConversationId,
+        completion: Completion,
+        mut step: NewTraceStep,
+        at: OffsetDateTime,
+        provider_ms: i64,
+    ) -> Result<ChatReply, ChatError> {
+        let usage = completion.usage;
+        step.model = Some(completion.model.clone());
+        step.prompt_tokens = Some(usage.prompt_tokens);
+        step.completion_tokens = Some(usage.completion_tokens);
+        step.total_tokens = Some(usage.total());
+        if step.result_summary.is_none() {
+            step.result_summary = completion
+                .finish_reason
+                .clone()
+                .map(|r| format!("finished: {r}"));
+        }
+        let mut reply = self.message(Role::Assistant, &completion.content, at);
+        reply.metadata = Some(serde_json::json!({
+            "model": completion.model,
+            "prompt_tokens": usage.prompt_tokens,
+            "completion_tokens": usage.completion_tokens,
+        }));
+        let price = self
+            .settings
+            .prices
+            .get(&completion.model)
+            .copied()
+            .unwrap_or(self.settings.default_price);
+        let charge = TurnCharge {
+            entry_id: self.id::<LedgerEntryId>(),
+            cost: price.cost(usage.prompt_tokens, usage.completion_tokens),
+            message_id: Some(reply.id),
+            model: completion.model.clone(),
+            prompt_tokens: usage.prompt_tokens,
+            completion_tokens: usage.completion_tokens,
+            period_start: period_start_of(at),
+        };
+        let record = TurnRecord {
+            workspace_id: ws,
+            conversation_id: conversation,
+            messages: vec![reply],
+            trace_steps: vec![step],
+            charge: Some(charge),
+            recorded_at: at,
+        };
+        self.ports.turns.record_turn(&record).await?;
+        Ok(ChatReply {
+            conversation_id: conversation,
+            response: completion.content,
+            timestamp: at,
+            model: Some(completion.model),
+            usage: Some(usage),
+            provider_ms,
+        })
+    }
+
+    /// A brand-new conversation of a bot with a greeting: the greeting is
+    /// the answer, with no model call and no charge; the user's message is
+    /// still stored.
+    async fn greet(
+        &self,
+        ws: WorkspaceId,
+        bot: &Bot,
+        req: &ChatRequest,
+        greeting: &str,
+        now: OffsetDateTime,
+    ) -> Result<ChatReply, ChatError> {
+        let conversation = self.start(ws, bot, req, now).await?;
+        let mut step = NewTraceStep::new(
+            self.id::<TraceStepId>(),
+            action_types::GREETING,
+            "chat_greeting",
+            now,
+        );
+        step.completed_at = Some(now);
+        step.duration_ms = Some(0);
+        step.result_summary = Some("instant greeting, no model call".into());
+        let record = TurnRecord {
+            workspace_id: ws,
+            conversation_id: conversation.id,
+            messages: vec![
+                self.message(Role::User, &req.message, now),
+                self.message(Role::Assistant, greeting, now),
+            ],
+            trace_steps: vec![step],
+            charge: None,
+            recorded_at: now,
+        };
+        self.ports.turns.record_turn(&record).await?;
+        Ok(ChatReply {
+            conversation_id: conversation.id,
+            response: greeting.to_owned(),
+            timestamp: now,
+            model: None,
+            usage: None,
+            provider_ms: 0,
+        })
+    }
+}
+
+#[cfg(test)]
+#[path = "chat_tests.rs"]
+mod tests;

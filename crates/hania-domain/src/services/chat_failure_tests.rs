@@ -1,0 +1,117 @@
+//! Chat turns that must fail, and what they must (not) store.
+
+use super::*;
+
+#[tokio::test]
+async fn billing_refusals_come_before_anything_is_stored() {
+    for (account, refusal) in [
+        (
+            billing(BillingStatus::Suspended, 100, 0),
+            BillingRefusal::ServiceSuspended,
+        ),
+        (
+            billing(BillingStatus::Active, 100, 10),
+            BillingRefusal::PlanLimitReached,
+        ),
+        (
+            billing(BillingStatus::Active, 0, 0),
+            BillingRefusal::InsufficientBalance,
+        ),
+    ] {
+        let mut m = Mocks::default();
+        m.bots.expect_get_bot().returning(|_, _| Ok(bot(None)));
+        m.conversations
+            .expect_find_open_conversation()
+            .returning(|_, _, _, _| Ok(None));
+        m.billing
+            .expect_get_billing()
+            .returning(move |_| Ok(account.clone()));
+        m.conversations.expect_create_conversation().never();
+        m.messages.expect_append_messages().never();
+        m.provider.expect_complete().never();
+        let err = service(m).send(WS, request()).await.unwrap_err();
+        assert!(matches!(err, ChatError::Billing(r) if r == refusal));
+    }
+}
+
+#[tokio::test]
+async fn upstream_failures_keep_the_message_trace_the_error_and_charge_nothing() {
+    let mut m = Mocks::default();
+    m.bots.expect_get_bot().returning(|_, _| Ok(bot(None)));
+    m.conversations
+        .expect_find_open_conversation()
+        .returning(|_, _, _, _| Ok(None));
+    m.conversations
+        .expect_create_conversation()
+        .returning(|_| Ok(conversation(9, BOT)));
+    m.billing
+        .expect_get_billing()
+        .returning(|_| Ok(billing(BillingStatus::Active, 100, 0)));
+    m.messages
+        .expect_append_messages()
+        .times(1)
+        .returning(|_, _, msgs| Ok(vec![stored(&msgs[0], 1)]));
+    m.messages
+        .expect_recent_messages()
+        .returning(|_, _, _| Ok(vec![]));
+    m.provider
+        .expect_complete()
+        .returning(|_| Err(ProviderError::Timeout));
+    m.turns.expect_record_turn().times(1).returning(|turn| {
+        assert!(turn.messages.is_empty() && turn.charge.is_none());
+        assert!(
+            turn.trace_steps[0]
+                .error_message
+                .as_deref()
+                .unwrap()
+                .contains("did not answer")
+        );
+        Ok(recorded())
+    });
+    let err = service(m).send(WS, request()).await.unwrap_err();
+    assert!(matches!(err, ChatError::Upstream(ProviderError::Timeout)));
+}
+
+#[tokio::test]
+async fn foreign_conversations_inactive_bots_and_bad_input_are_refused() {
+    let mut m = Mocks::default();
+    m.bots.expect_get_bot().returning(|_, _| Ok(bot(None)));
+    m.conversations
+        .expect_get_conversation()
+        .returning(|_, _| Ok(conversation(7, BotId::from_uuid(Uuid::from_u128(99)))));
+    let other_bot = ChatRequest {
+        conversation_id: Some(ConversationId::from_uuid(Uuid::from_u128(7))),
+        ..request()
+    };
+    assert!(matches!(
+        service(m).send(WS, other_bot).await,
+        Err(ChatError::NotFound("Conversation"))
+    ));
+
+    let mut m = Mocks::default();
+    m.bots
+        .expect_get_bot()
+        .returning(|_, _| Err(StoreError::NotFound));
+    assert!(matches!(
+        service(m).send(WS, request()).await,
+        Err(ChatError::NotFound("Bot"))
+    ));
+
+    let mut m = Mocks::default();
+    m.bots.expect_get_bot().returning(|_, _| {
+        let mut b = bot(None);
+        b.status = crate::bot::BotStatus::Inactive;
+        Ok(b)
+    });
+    assert!(matches!(
+        service(m).send(WS, request()).await,
+        Err(ChatError::BotInactive)
+    ));
+
+    let empty = ChatRequest {
+        message: "  ".into(),
+        ..request()
+    };
+    let err = service(Mocks::default()).send(WS, empty).await.unwrap_err();
+    assert!(matches!(err, ChatError::Validation(v) if v.field == "message"));
+}

@@ -1,0 +1,107 @@
+//! The data a chat turn takes and gives, its errors, settings and ports.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+
+use crate::billing::BillingRefusal;
+use crate::completion::{ProviderError, TokenUsage};
+use crate::conversation::Channel;
+use crate::ids::{BotId, ConversationId};
+use crate::money::ModelPrice;
+use crate::ports::{
+    BotStore, Clock, ConversationStore, IdGenerator, MessageStore, ModelProvider, StoreError,
+    TurnStore, WorkspaceStore,
+};
+use crate::validation::ValidationError;
+
+/// Longest chat message.
+pub const MAX_MESSAGE_CHARS: usize = 32_000;
+
+/// A chat turn as asked by a client (any dialect).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatRequest {
+    /// The bot to talk to.
+    pub bot_id: BotId,
+    /// The end user's message.
+    pub message: String,
+    /// The end user's id on the client's side.
+    pub external_user_id: Option<String>,
+    /// Continue this conversation.
+    pub conversation_id: Option<ConversationId>,
+    /// Start a fresh conversation.
+    pub new_conversation: bool,
+    /// Run as an agent (tools arrive later; answered as chat meanwhile).
+    pub agent_mode: bool,
+    /// Where the conversation happens.
+    pub channel: Channel,
+}
+
+/// The answer to a chat turn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatReply {
+    /// The conversation continued or started.
+    pub conversation_id: ConversationId,
+    /// The bot's answer.
+    pub response: String,
+    /// When the answer was stored.
+    pub timestamp: OffsetDateTime,
+    /// The model that answered (`None` for an instant greeting).
+    pub model: Option<String>,
+    /// Tokens used (`None` for an instant greeting).
+    pub usage: Option<TokenUsage>,
+    /// Milliseconds spent waiting for the model provider.
+    pub provider_ms: i64,
+}
+
+/// Why a chat turn failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ChatError {
+    /// Invalid input; names the field.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    /// The bot or conversation is not in the workspace.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The bot is inactive (soft-deleted).
+    #[error("The bot is inactive")]
+    BotInactive,
+    /// The workspace cannot be billed.
+    #[error(transparent)]
+    Billing(#[from] BillingRefusal),
+    /// The model provider failed; the user message is kept.
+    #[error(transparent)]
+    Upstream(ProviderError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Engine settings.
+#[derive(Debug, Clone)]
+pub struct ChatSettings {
+    /// Model of bots without one.
+    pub default_model: String,
+    /// Prices per model id.
+    pub prices: HashMap<String, ModelPrice>,
+    /// Price of models not in `prices`.
+    pub default_price: ModelPrice,
+    /// Prompt budget in (estimated) tokens.
+    pub context_budget_tokens: u32,
+    /// Most history messages read per turn.
+    pub history_limit: u32,
+}
+
+/// The ports a chat turn uses.
+#[allow(missing_docs)] // Each is the port of the same name.
+pub struct ChatPorts {
+    pub bots: Arc<dyn BotStore>,
+    pub conversations: Arc<dyn ConversationStore>,
+    pub messages: Arc<dyn MessageStore>,
+    pub billing: Arc<dyn WorkspaceStore>,
+    pub turns: Arc<dyn TurnStore>,
+    pub provider: Arc<dyn ModelProvider>,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn IdGenerator>,
+}
