@@ -1,0 +1,127 @@
+//! The built-in offline provider: the server works end to end with no
+//! model configured, and says so in every reply and model name.
+
+use async_trait::async_trait;
+use futures::stream;
+use hania_domain::completion::{
+    Completion, CompletionRequest, CompletionStream, ProviderError, StreamChunk, TokenUsage,
+};
+use hania_domain::message::Role;
+use hania_domain::ports::ModelProvider;
+use hania_domain::services::chat_prompt::estimate_tokens;
+
+/// The model name every offline reply carries.
+pub const OFFLINE_MODEL: &str = "hania-offline";
+
+/// Answers without any model: a fixed notice that echoes the message.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct OfflineProvider;
+
+impl OfflineProvider {
+    fn answer(request: &CompletionRequest) -> Completion {
+        let last = request
+            .messages
+            .iter()
+            .rev()
+            .find(|m| m.role == Role::User)
+            .map_or("", |m| m.content.as_str());
+        let content = format!(
+            "[offline] No model provider is configured, so this is not a real answer. \
+             Set HANIA_LLM_BASE_URL (and HANIA_LLM_API_KEY) to connect one. You said: {last}"
+        );
+        let prompt_tokens = request
+            .messages
+            .iter()
+            .map(|m| estimate_tokens(&m.content))
+            .sum();
+        Completion {
+            model: OFFLINE_MODEL.to_owned(),
+            usage: TokenUsage {
+                prompt_tokens,
+                completion_tokens: estimate_tokens(&content),
+            },
+            content,
+            tool_calls: Vec::new(),
+            finish_reason: Some("stop".to_owned()),
+        }
+    }
+}
+
+#[async_trait]
+impl ModelProvider for OfflineProvider {
+    fn name(&self) -> String {
+        "offline".to_owned()
+    }
+
+    async fn complete(&self, request: &CompletionRequest) -> Result<Completion, ProviderError> {
+        Ok(Self::answer(request))
+    }
+
+    async fn stream(&self, request: &CompletionRequest) -> Result<CompletionStream, ProviderError> {
+        let answer = Self::answer(request);
+        let mut chunks: Vec<Result<StreamChunk, ProviderError>> = answer
+            .content
+            .split_inclusive(' ')
+            .map(|word| Ok(StreamChunk::Delta(word.to_owned())))
+            .collect();
+        chunks.push(Ok(StreamChunk::Finished {
+            model: answer.model,
+            usage: Some(answer.usage),
+            finish_reason: answer.finish_reason,
+        }));
+        Ok(Box::pin(stream::iter(chunks)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures::StreamExt;
+    use hania_domain::completion::PromptMessage;
+
+    use super::*;
+
+    fn request() -> CompletionRequest {
+        CompletionRequest {
+            model: "gpt-4o-mini".into(),
+            messages: vec![
+                PromptMessage {
+                    role: Role::System,
+                    content: "Be brief.".into(),
+                },
+                PromptMessage {
+                    role: Role::User,
+                    content: "Hello there".into(),
+                },
+            ],
+            temperature: None,
+            max_tokens: None,
+            tools: vec![],
+        }
+    }
+
+    #[tokio::test]
+    async fn offline_answers_say_so_and_stream_the_same_text() {
+        let whole = OfflineProvider.complete(&request()).await.unwrap();
+        assert_eq!(whole.model, OFFLINE_MODEL);
+        assert!(
+            whole.content.starts_with("[offline]")
+                && whole.content.ends_with("You said: Hello there")
+        );
+        assert!(whole.usage.prompt_tokens > 0 && whole.usage.completion_tokens > 0);
+        let mut streamed = String::new();
+        let mut stream = OfflineProvider.stream(&request()).await.unwrap();
+        let mut finished = None;
+        while let Some(chunk) = stream.next().await {
+            match chunk.unwrap() {
+                StreamChunk::Delta(text) => streamed.push_str(&text),
+                StreamChunk::Finished { model, usage, .. } => finished = Some((model, usage)),
+                StreamChunk::ToolCall(_) => unreachable!(),
+            }
+        }
+        assert_eq!(streamed, whole.content);
+        assert_eq!(
+            finished,
+            Some((OFFLINE_MODEL.to_owned(), Some(whole.usage)))
+        );
+    }
+}

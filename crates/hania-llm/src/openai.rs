@@ -1,0 +1,331 @@
+//! An OpenAI-compatible chat-completions client (OpenAI, Azure OpenAI,
+//! Ollama, vLLM, llama.cpp server, …): `POST {base}/chat/completions`,
+//! blocking or streamed (`stream: true` with `include_usage`).
+//!
+//! Failed requests are retried with exponential backoff (honouring
+//! `Retry-After`), but only before any answer has arrived: a stream is
+//! never retried once its response started.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use eventsource_stream::Eventsource;
+use futures::StreamExt;
+use hania_domain::completion::{
+    Completion, CompletionRequest, CompletionStream, ProviderError, TokenUsage, ToolCall,
+};
+use hania_domain::ports::ModelProvider;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::sse::{ErrorBody, Usage, parse_events};
+
+/// Connection settings of an OpenAI-compatible endpoint.
+#[derive(Debug, Clone)]
+pub struct OpenAiConfig {
+    /// Base URL such as `https://api.openai.com/v1`; `/chat/completions` is appended.
+    pub base_url: String,
+    /// Bearer key, if the endpoint needs one.
+    pub api_key: Option<String>,
+    /// Time to connect.
+    pub connect_timeout: Duration,
+    /// Time for a whole blocking completion.
+    pub request_timeout: Duration,
+    /// Time until a stream's first event.
+    pub first_token_timeout: Duration,
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// First backoff; doubled on every retry.
+    pub retry_backoff: Duration,
+}
+
+impl OpenAiConfig {
+    /// Defaults for `base_url`: 5 s to connect, 120 s per completion, 60 s
+    /// to the first streamed token, 2 retries from 250 ms.
+    pub fn new(base_url: &str, api_key: Option<String>) -> Self {
+        Self {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            api_key,
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(120),
+            first_token_timeout: Duration::from_secs(60),
+            max_retries: 2,
+            retry_backoff: Duration::from_millis(250),
+        }
+    }
+}
+
+/// The OpenAI-compatible provider.
+pub struct OpenAiProvider {
+    client: reqwest::Client,
+    config: OpenAiConfig,
+}
+
+#[derive(Debug, Deserialize)]
+struct Response {
+    #[serde(default)]
+    model: String,
+    choices: Vec<ResponseChoice>,
+    #[serde(default)]
+    usage: Option<Usage>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ResponseChoice {
+    message: ResponseMessage,
+    #[serde(default)]
+    finish_reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ResponseMessage {
+    #[serde(default)]
+    content: Option<String>,
+    #[serde(default)]
+    tool_calls: Vec<ResponseToolCall>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ResponseToolCall {
+    #[serde(default)]
+    id: String,
+    function: ResponseFunction,
+}
+
+#[derive(Debug, Deserialize)]
+struct ResponseFunction {
+    name: String,
+    #[serde(default)]
+    arguments: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ErrorEnvelope {
+    error: ErrorBody,
+}
+
+fn body(request: &CompletionRequest, stream: bool) -> Value {
+    let messages: Vec<Value> = request
+        .messages
+        .iter()
+        .map(|m| json!({"role": m.role.as_str(), "content": m.content}))
+        .collect();
+    let mut body = json!({"model": request.model, "messages": messages, "stream": stream});
+    if stream {
+        body["stream_options"] = json!({"include_usage": true});
+    }
+    if let Some(t) = request.temperature {
+        body["temperature"] = json!(t);
+    }
+    if let Some(max) = request.max_tokens {
+        body["max_tokens"] = json!(max);
+    }
+    if !request.tools.is_empty() {
+        body["tools"] = request
+            .tools
+            .iter()
+            .map(|t| json!({"type": "function", "function": {"name": t.name, "description": t.description, "parameters": t.parameters}}))
+            .collect();
+    }
+    body
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<u64> {
+    headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()
+}
+
+/// Maps an HTTP error status and body to the port's error.
+pub fn status_error(status: u16, headers: &HeaderMap, text: &str) -> ProviderError {
+    let message = serde_json::from_str::<ErrorEnvelope>(text)
+        .map(|e| e.error.message)
+        .unwrap_or_else(|_| text.chars().take(300).collect());
+    match status {
+        429 => ProviderError::RateLimited {
+            retry_after: retry_after(headers),
+        },
+        408 | 504 => ProviderError::Timeout,
+        400..=499 => ProviderError::BadRequest(format!("HTTP {status}: {message}")),
+        _ => ProviderError::Unavailable(format!("HTTP {status}: {message}")),
+    }
+}
+
+fn transport_error(error: reqwest::Error) -> ProviderError {
+    if error.is_timeout() {
+        ProviderError::Timeout
+    } else {
+        ProviderError::Unavailable(error.to_string())
+    }
+}
+
+fn retryable(error: &ProviderError) -> bool {
+    matches!(
+        error,
+        ProviderError::RateLimited { .. } | ProviderError::Unavailable(_) | ProviderError::Timeout
+    )
+}
+
+impl OpenAiProvider {
+    /// Builds the client (rustls with the `ring` provider).
+    pub fn new(config: OpenAiConfig) -> Result<Self, String> {
+        // Installing twice is harmless: the first provider stays.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(Self { client, config })
+    }
+
+    fn url(&self) -> String {
+        format!("{}/chat/completions", self.config.base_url)
+    }
+
+    /// Sends the request, retrying failures before any answer arrived.
+    async fn send(
+        &self,
+        body: &Value,
+        timeout: Option<Duration>,
+    ) -> Result<reqwest::Response, ProviderError> {
+        let mut attempt = 0;
+        loop {
+            let mut request = self.client.post(self.url()).json(body);
+            if let Some(key) = &self.config.api_key {
+                request = request.bearer_auth(key);
+            }
+            if let Some(timeout) = timeout {
+                request = request.timeout(timeout);
+            }
+            let outcome = match request.send().await {
+                Ok(response) if response.status().is_success() => return Ok(response),
+                Ok(response) => {
+                    let (status, headers) =
+                        (response.status().as_u16(), response.headers().clone());
+                    let text = response.text().await.unwrap_or_default();
+                    status_error(status, &headers, &text)
+                }
+                Err(error) => transport_error(error),
+            };
+            if attempt >= self.config.max_retries || !retryable(&outcome) {
+                return Err(outcome);
+            }
+            let backoff = self.config.retry_backoff * 2u32.saturating_pow(attempt);
+            let wait = match outcome {
+                ProviderError::RateLimited {
+                    retry_after: Some(s),
+                } => Duration::from_secs(s.min(30)).max(backoff),
+                _ => backoff,
+            };
+            tracing::warn!(attempt, error = %outcome, wait_ms = wait.as_millis() as u64, "retrying the model provider");
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+}
+
+#[async_trait]
+impl ModelProvider for OpenAiProvider {
+    fn name(&self) -> String {
+        "openai-compatible".to_owned()
+    }
+
+    async fn complete(&self, request: &CompletionRequest) -> Result<Completion, ProviderError> {
+        let response = self
+            .send(&body(request, false), Some(self.config.request_timeout))
+            .await?;
+        let text = response.text().await.map_err(transport_error)?;
+        let parsed: Response = serde_json::from_str(&text)
+            .map_err(|e| ProviderError::Malformed(format!("unreadable completion: {e}")))?;
+        let choice = parsed
+            .choices
+            .into_iter()
+            .next()
+            .ok_or_else(|| ProviderError::Malformed("the completion has no choices".into()))?;
+        Ok(Completion {
+            model: if parsed.model.is_empty() {
+                request.model.clone()
+            } else {
+                parsed.model
+            },
+            content: choice.message.content.unwrap_or_default(),
+            tool_calls: choice
+                .message
+                .tool_calls
+                .into_iter()
+                .map(|c| ToolCall {
+                    id: c.id,
+                    name: c.function.name,
+                    arguments: c.function.arguments,
+                })
+                .collect(),
+            usage: parsed.usage.map(TokenUsage::from).unwrap_or_default(),
+            finish_reason: choice.finish_reason,
+        })
+    }
+
+    async fn stream(&self, request: &CompletionRequest) -> Result<CompletionStream, ProviderError> {
+        let response = self.send(&body(request, true), None).await?;
+        let mut chunks = parse_events(response.bytes_stream().eventsource(), &request.model);
+        let first_token_timeout = self.config.first_token_timeout;
+        let first = match tokio::time::timeout(first_token_timeout, chunks.next()).await {
+            Ok(first) => first,
+            Err(_) => return Err(ProviderError::Timeout),
+        };
+        let head = futures::stream::iter(first);
+        Ok(Box::pin(head.chain(chunks)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_map_to_the_ports_errors() {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, "7".parse().unwrap());
+        assert_eq!(
+            status_error(429, &headers, ""),
+            ProviderError::RateLimited {
+                retry_after: Some(7)
+            }
+        );
+        assert_eq!(
+            status_error(504, &HeaderMap::new(), ""),
+            ProviderError::Timeout
+        );
+        let bad = status_error(
+            400,
+            &HeaderMap::new(),
+            r#"{"error": {"message": "model not found"}}"#,
+        );
+        assert_eq!(
+            bad,
+            ProviderError::BadRequest("HTTP 400: model not found".into())
+        );
+        assert!(
+            matches!(status_error(503, &HeaderMap::new(), "down"), ProviderError::Unavailable(m) if m.contains("down"))
+        );
+    }
+
+    #[test]
+    fn stream_requests_ask_for_usage() {
+        let request = CompletionRequest {
+            model: "m".into(),
+            messages: vec![],
+            temperature: Some(0.2),
+            max_tokens: None,
+            tools: vec![],
+        };
+        let b = body(&request, true);
+        assert_eq!(
+            (
+                b["stream"].clone(),
+                b["stream_options"]["include_usage"].clone()
+            ),
+            (json!(true), json!(true))
+        );
+        assert_eq!(b["temperature"], 0.2);
+        assert!(b.get("tools").is_none() && body(&request, false).get("stream_options").is_none());
+    }
+}
