@@ -42,7 +42,7 @@ async fn billing_shows_plan_usage_and_balance(app: TestApp) {
     let data = &body["data"];
     assert_eq!(
         (data["status"].clone(), data["balance_micros"].clone()),
-        (json!("active"), json!(0))
+        (json!("active"), json!(10_000_000))
     );
     assert_eq!(data["period_turns_used"], 0);
     assert_eq!(data["period_start"].as_str().unwrap().len(), 10);

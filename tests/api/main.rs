@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failure should panic.
 
 mod bots;
+mod chat;
 mod conversations;
 mod edges;
 mod keys;

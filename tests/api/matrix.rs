@@ -173,6 +173,12 @@ fn routes() -> Vec<Route> {
             Ability::KeysWrite,
             None,
         ),
+        r(
+            Method::POST,
+            "/api/v1/chat/send",
+            Ability::ChatSend,
+            Some(json!({"bot_id": "{bot}", "message": "hi"})),
+        ),
         r(get, "/api/v1/billing", Ability::BillingRead, None),
     ]
 }

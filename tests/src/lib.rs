@@ -43,6 +43,8 @@ pub struct TestApp {
 
 /// Starts the server on a fresh store of `backend`.
 pub async fn spawn(backend: Backend) -> TestApp {
+    // reqwest is built without a default TLS provider (see hania-llm).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let (url, guard): (String, Box<dyn Any + Send>) = match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().unwrap();

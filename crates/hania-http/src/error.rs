@@ -11,7 +11,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use hania_domain::billing::BillingRefusal;
 use hania_domain::ports::StoreError;
-use hania_domain::services::{AuthError, BotError, ServiceError};
+use hania_domain::services::{AuthError, BotError, ChatError, ServiceError};
 use hania_domain::validation::ValidationError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -52,6 +52,12 @@ pub enum ApiError {
         /// Seconds until the window resets.
         retry_after: u64,
     },
+    /// The model provider failed (502 `UPSTREAM_ERROR`).
+    #[error("The model provider failed: {0}")]
+    Upstream(String),
+    /// The model provider did not answer in time (504 `UPSTREAM_TIMEOUT`).
+    #[error("The model provider did not answer in time")]
+    UpstreamTimeout,
     /// A dependency (the database) is down (503 `UNAVAILABLE`).
     #[error("Service temporarily unavailable")]
     Unavailable,
@@ -74,6 +80,8 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE"),
             ApiError::Billing(refusal) => (StatusCode::PAYMENT_REQUIRED, refusal.code()),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED"),
+            ApiError::Upstream(_) => (StatusCode::BAD_GATEWAY, "UPSTREAM_ERROR"),
+            ApiError::UpstreamTimeout => (StatusCode::GATEWAY_TIMEOUT, "UPSTREAM_TIMEOUT"),
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE"),
             ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL"),
         }
@@ -183,6 +191,20 @@ impl From<ServiceError> for ApiError {
             ServiceError::NotFound(kind) => ApiError::not_found(kind),
             ServiceError::Conflict(what) => ApiError::Conflict(what),
             ServiceError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<ChatError> for ApiError {
+    fn from(error: ChatError) -> Self {
+        match error {
+            ChatError::Validation(v) => v.into(),
+            ChatError::NotFound(kind) => ApiError::not_found(kind),
+            ChatError::BotInactive => ApiError::Conflict("The bot is inactive".into()),
+            ChatError::Billing(refusal) => ApiError::Billing(refusal),
+            ChatError::Upstream(e) if e.is_timeout() => ApiError::UpstreamTimeout,
+            ChatError::Upstream(e) => ApiError::Upstream(e.to_string()),
+            ChatError::Store(s) => s.into(),
         }
     }
 }

@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::routes::{billing, bots, conversations, health, hooks, keys, tools, widgets};
+use crate::routes::{billing, bots, chat, conversations, health, hooks, keys, tools, widgets};
 
 struct SecuritySchemes;
 
@@ -37,6 +37,7 @@ impl Modify for SecuritySchemes {
     ),
     paths(
         health::healthz, health::readyz,
+        chat::send,
         bots::list_bots, bots::create_bot, bots::get_bot, bots::update_bot, bots::delete_bot, bots::patch_metadata,
         conversations::list_conversations, conversations::get_conversation, conversations::get_trace,
         conversations::delete_conversation,
@@ -49,6 +50,7 @@ impl Modify for SecuritySchemes {
     ),
     modifiers(&SecuritySchemes),
     tags(
+        (name = "Chat", description = "Talk to bots (seed 000)"),
         (name = "Bots", description = "Create and manage bots (seed 001)"),
         (name = "Conversations", description = "Read conversations, messages and traces (seed 002)"),
         (name = "Tools", description = "Tool configurations bots can call"),

@@ -2,8 +2,12 @@
 
 use std::sync::Arc;
 
+use hania_domain::ports::ModelProvider;
 use hania_domain::ports::{Clock, IdGenerator, RateLimiter, Storage};
-use hania_domain::services::{BotService, HookService, KeyService, ToolService, WidgetKeyService};
+use hania_domain::services::{
+    BotService, ChatPorts, ChatService, ChatSettings, HookService, KeyService, ToolService,
+    WidgetKeyService,
+};
 
 /// The application state, shared by all workers.
 pub struct AppState {
@@ -25,6 +29,8 @@ pub struct AppState {
     pub hooks: HookService,
     /// Widget keys.
     pub widgets: WidgetKeyService,
+    /// Chat turns.
+    pub chat: ChatService,
 }
 
 impl AppState {
@@ -34,8 +40,21 @@ impl AppState {
         clock: Arc<dyn Clock>,
         ids: Arc<dyn IdGenerator>,
         limiter: Arc<dyn RateLimiter>,
+        provider: Arc<dyn ModelProvider>,
+        chat_settings: ChatSettings,
     ) -> Self {
+        let chat_ports = ChatPorts {
+            bots: store.clone(),
+            conversations: store.clone(),
+            messages: store.clone(),
+            billing: store.clone(),
+            turns: store.clone(),
+            provider,
+            clock: clock.clone(),
+            ids: ids.clone(),
+        };
         Self {
+            chat: ChatService::new(chat_ports, chat_settings),
             keys: KeyService::new(store.clone(), clock.clone(), ids.clone()),
             bots: BotService::new(store.clone(), clock.clone(), ids.clone()),
             tools: ToolService::new(store.clone(), clock.clone(), ids.clone()),

@@ -1,7 +1,7 @@
 //! Configuration: environment variables, optionally on top of a TOML file
 //! with the same keys in lower case without the `HANIA_` prefix
 //! (`bind`, `database_url`, `bootstrap_key`, `llm_base_url`, `llm_api_key`,
-//! `llm_model`). The environment wins. Secrets never appear in `Debug`.
+//! `llm_model`, `model_prices`, `bootstrap_balance`). The environment wins. Secrets never appear in `Debug`.
 
 use std::fmt;
 use std::path::Path;
@@ -30,6 +30,11 @@ pub struct Config {
     pub llm_api_key: Option<String>,
     /// `HANIA_LLM_MODEL`.
     pub llm_model: Option<String>,
+    /// `HANIA_MODEL_PRICES`: `model=PROMPT/COMPLETION,…` per million tokens.
+    pub model_prices: Option<String>,
+    /// `HANIA_BOOTSTRAP_BALANCE`: the first workspace's starting balance
+    /// in currency units (default 10).
+    pub bootstrap_balance: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -42,6 +47,8 @@ impl fmt::Debug for Config {
             .field("llm_base_url", &self.llm_base_url)
             .field("llm_api_key", &redacted(&self.llm_api_key))
             .field("llm_model", &self.llm_model)
+            .field("model_prices", &self.model_prices)
+            .field("bootstrap_balance", &self.bootstrap_balance)
             .finish()
     }
 }
@@ -89,6 +96,8 @@ impl Config {
             get("HANIA_LLM_API_KEY").or_else(|| get("OPENAI_API_KEY")),
         );
         set(&mut self.llm_model, get("HANIA_LLM_MODEL"));
+        set(&mut self.model_prices, get("HANIA_MODEL_PRICES"));
+        set(&mut self.bootstrap_balance, get("HANIA_BOOTSTRAP_BALANCE"));
     }
 
     /// The listen address.

@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod config;
+pub mod llm;
 pub mod server;
 pub mod store;
 pub mod system;

@@ -15,6 +15,9 @@ use crate::config::Config;
 use crate::store::open_store;
 use crate::system::{RandomIds, SystemClock};
 
+/// Starting balance (currency units) of the workspace created on first run.
+pub const DEFAULT_BOOTSTRAP_BALANCE: &str = "10";
+
 /// How long in-flight requests get to finish on shutdown.
 const SHUTDOWN_GRACE_SECONDS: u64 = 30;
 
@@ -38,8 +41,15 @@ pub async fn bootstrap(store: Arc<dyn Storage>, config: &Config) -> Result<Optio
     };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let ids: Arc<dyn IdGenerator> = Arc::new(RandomIds);
+    let balance = crate::admin::parse_amount(
+        config
+            .bootstrap_balance
+            .as_deref()
+            .unwrap_or(DEFAULT_BOOTSTRAP_BALANCE),
+    )
+    .context("HANIA_BOOTSTRAP_BALANCE")?;
     let service = WorkspaceService::new(store.clone(), store, clock, ids);
-    Ok(service.bootstrap(chosen).await?)
+    Ok(service.bootstrap(chosen, balance).await?)
 }
 
 /// Opens the store, bootstraps an empty one, binds and starts serving.
@@ -51,6 +61,8 @@ pub async fn start(config: &Config, workers: Option<usize>) -> Result<Running> {
         Arc::new(SystemClock),
         Arc::new(RandomIds),
         Arc::new(InMemoryRateLimiter::default()),
+        crate::llm::provider(config)?,
+        crate::llm::chat_settings(config)?,
     ));
     let mut server = HttpServer::new(move || {
         App::new()

@@ -75,17 +75,19 @@ impl WorkspaceService {
         Ok(workspace)
     }
 
-    /// On a store with no workspace, creates one with a full-access key
-    /// (the operator's `bootstrap_key` if given, else a random one) and
-    /// returns it; on any other store does nothing and returns `None`.
+    /// On a store with no workspace, creates one with `balance` and a
+    /// full-access key (the operator's `bootstrap_key` if given, else a
+    /// random one) and returns it; on any other store does nothing and
+    /// returns `None`.
     pub async fn bootstrap(
         &self,
         bootstrap_key: Option<KeySecret>,
+        balance: Money,
     ) -> Result<Option<Bootstrap>, AuthError> {
         if self.workspaces.count_workspaces().await? > 0 {
             return Ok(None);
         }
-        let workspace = self.create("Default workspace", Money::ZERO).await?;
+        let workspace = self.create("Default workspace", balance).await?;
         let keys = KeyService::new(self.keys.clone(), self.clock.clone(), self.ids.clone());
         let request = NewAccountKey {
             name: "bootstrap".to_owned(),

@@ -45,7 +45,7 @@ async fn an_empty_store_gets_a_workspace_and_a_full_access_key() {
         Ok(())
     });
     let boot = service(workspaces, keys)
-        .bootstrap(None)
+        .bootstrap(None, Money::ZERO)
         .await
         .unwrap()
         .unwrap();
@@ -71,7 +71,7 @@ async fn the_operators_bootstrap_key_is_used_verbatim() {
         Ok(())
     });
     let boot = service(workspaces, keys)
-        .bootstrap(Some(chosen.clone()))
+        .bootstrap(Some(chosen.clone()), Money::ZERO)
         .await
         .unwrap()
         .unwrap();
@@ -87,7 +87,7 @@ async fn a_store_with_workspaces_is_left_alone() {
     keys.expect_create_key().never();
     assert!(
         service(workspaces, keys)
-            .bootstrap(None)
+            .bootstrap(None, Money::ZERO)
             .await
             .unwrap()
             .is_none()
@@ -101,7 +101,7 @@ async fn store_failures_and_bad_names_surface() {
         .expect_count_workspaces()
         .returning(|| Err(StoreError::Unavailable("down".into())));
     let err = service(workspaces, MockApiKeyStore::new())
-        .bootstrap(None)
+        .bootstrap(None, Money::ZERO)
         .await
         .unwrap_err();
     assert!(matches!(err, AuthError::Store(StoreError::Unavailable(_))));

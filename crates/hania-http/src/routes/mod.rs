@@ -3,6 +3,7 @@
 
 pub mod billing;
 pub mod bots;
+pub mod chat;
 pub mod conversations;
 pub mod health;
 pub mod hooks;
@@ -107,6 +108,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(
                     resource("/keys/{id}", &["DELETE"]).route(web::delete().to(keys::revoke_key)),
                 )
+                .service(resource("/chat/send", &["POST"]).route(web::post().to(chat::send)))
                 .service(resource("/billing", &["GET"]).route(web::get().to(billing::get_billing)))
                 .default_service(web::to(not_found)),
         );

@@ -1,0 +1,56 @@
+//! `POST /api/v1/chat/send` (seed `000_*`).
+
+use std::time::Instant;
+
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::{HttpResponse, web};
+use hania_domain::ability::Ability;
+
+use crate::auth::Caller;
+use crate::dto::chat::{ChatSendInput, ChatSendReply};
+use crate::envelope::{Envelope, ok};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::JsonBody;
+use crate::state::AppState;
+
+/// Send a message to a bot and get its reply. A brand-new conversation of
+/// a bot with a greeting is answered with the greeting, without a model
+/// call and without a charge.
+#[utoipa::path(post, path = "/api/v1/chat/send", tag = "Chat", security(("bearer" = ["chat:send"])),
+    request_body = ChatSendInput,
+    responses(
+        (status = 200, body = Envelope<ChatSendReply>,
+            headers(("Server-Timing" = String, description = "`provider;dur=…, server;dur=…` in milliseconds"))),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 402, description = "SERVICE_SUSPENDED, PLAN_LIMIT_REACHED or INSUFFICIENT_BALANCE", body = ErrorBody),
+        (status = 404, description = "No such bot or conversation", body = ErrorBody),
+        (status = 409, description = "The bot is inactive", body = ErrorBody),
+        (status = 429, body = ErrorBody),
+        (status = 502, description = "UPSTREAM_ERROR: the model provider failed", body = ErrorBody),
+        (status = 504, description = "UPSTREAM_TIMEOUT", body = ErrorBody),
+    ))]
+pub async fn send(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: JsonBody<ChatSendInput>,
+) -> Result<HttpResponse, ApiError> {
+    let started = Instant::now();
+    caller.require(Ability::ChatSend)?;
+    let reply = state
+        .chat
+        .send(caller.workspace(), body.0.into_request()?)
+        .await?;
+    let total_ms = started.elapsed().as_secs_f64() * 1e3;
+    let provider_ms = reply.provider_ms as f64;
+    let mut response = ok(ChatSendReply::from(&reply));
+    let timing = format!(
+        "provider;dur={provider_ms:.1}, server;dur={:.1}",
+        (total_ms - provider_ms).max(0.0)
+    );
+    if let Ok(value) = HeaderValue::from_str(&timing) {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static("server-timing"), value);
+    }
+    Ok(response)
+}

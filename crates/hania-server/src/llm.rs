@@ -1,0 +1,97 @@
+//! Choosing the model provider and the chat engine's settings from the
+//! configuration.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use hania_domain::money::ModelPrice;
+use hania_domain::ports::ModelProvider;
+use hania_domain::services::ChatSettings;
+use hania_llm::{OFFLINE_MODEL, OfflineProvider, OpenAiConfig, OpenAiProvider};
+
+use crate::admin::parse_amount;
+use crate::config::Config;
+
+/// Default model of bots without one, when a provider is configured.
+pub const DEFAULT_MODEL: &str = "gpt-4o-mini";
+
+/// The OpenAI-compatible provider at `HANIA_LLM_BASE_URL`, or the offline
+/// provider (with a warning) when none is configured.
+pub fn provider(config: &Config) -> Result<Arc<dyn ModelProvider>> {
+    match &config.llm_base_url {
+        Some(base) => {
+            let provider = OpenAiProvider::new(OpenAiConfig::new(base, config.llm_api_key.clone()))
+                .map_err(anyhow::Error::msg)?;
+            tracing::info!(base_url = %base, "model provider: OpenAI-compatible");
+            Ok(Arc::new(provider))
+        }
+        None => {
+            tracing::warn!(
+                "no model provider configured (HANIA_LLM_BASE_URL): replies come from the built-in offline provider, model '{OFFLINE_MODEL}'"
+            );
+            Ok(Arc::new(OfflineProvider))
+        }
+    }
+}
+
+/// Parses `HANIA_MODEL_PRICES`: `model=PROMPT/COMPLETION` pairs separated by
+/// commas, in currency units per million tokens, e.g.
+/// `gpt-4o-mini=0.15/0.60, gpt-4o=2.50/10`.
+pub fn parse_prices(text: &str) -> Result<HashMap<String, ModelPrice>> {
+    let mut prices = HashMap::new();
+    for entry in text.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        let (model, price) = entry
+            .split_once('=')
+            .with_context(|| format!("'{entry}' is not model=PROMPT/COMPLETION"))?;
+        let (prompt, completion) = price
+            .split_once('/')
+            .with_context(|| format!("'{entry}' is not model=PROMPT/COMPLETION"))?;
+        let price = ModelPrice {
+            prompt_per_million: parse_amount(prompt)?,
+            completion_per_million: parse_amount(completion)?,
+        };
+        if price.prompt_per_million.micros() < 0 || price.completion_per_million.micros() < 0 {
+            bail!("'{entry}': prices must not be negative");
+        }
+        prices.insert(model.trim().to_owned(), price);
+    }
+    Ok(prices)
+}
+
+/// The chat engine's settings.
+pub fn chat_settings(config: &Config) -> Result<ChatSettings> {
+    let default_model = config.llm_model.clone().unwrap_or_else(|| {
+        if config.llm_base_url.is_some() {
+            DEFAULT_MODEL.to_owned()
+        } else {
+            OFFLINE_MODEL.to_owned()
+        }
+    });
+    Ok(ChatSettings {
+        default_model,
+        prices: parse_prices(config.model_prices.as_deref().unwrap_or_default())
+            .context("HANIA_MODEL_PRICES")?,
+        default_price: ModelPrice::default(),
+        context_budget_tokens: 8_000,
+        history_limit: 50,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use hania_domain::money::Money;
+
+    use super::*;
+
+    #[test]
+    fn prices_parse_per_million_tokens() {
+        let prices = parse_prices("gpt-4o-mini=0.15/0.60, gpt-4o=2.5/10").unwrap();
+        assert_eq!(prices["gpt-4o-mini"].prompt_per_million, Money(150_000));
+        assert_eq!(prices["gpt-4o"].completion_per_million, Money(10_000_000));
+        assert!(parse_prices("").unwrap().is_empty());
+        for bad in ["gpt", "gpt=1", "gpt=a/b", "gpt=-1/1"] {
+            assert!(parse_prices(bad).is_err(), "{bad}");
+        }
+    }
+}
