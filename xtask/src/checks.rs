@@ -174,3 +174,17 @@ pub fn codegen(check: bool) -> Result<()> {
     println!("wrote {OPENAPI_FILE}");
     Ok(())
 }
+
+/// Runs the mock OpenAI-compatible server in the foreground.
+pub fn mock_llm(args: &[String]) -> Result<()> {
+    let mut command = vec![
+        "run",
+        "--release",
+        "--quiet",
+        "--package",
+        "hania-mock-llm",
+        "--",
+    ];
+    command.extend(args.iter().map(String::as_str));
+    cargo(&command)
+}
