@@ -132,7 +132,7 @@ async fn completions(shared: web::Data<Shared>, body: web::Json<Value>) -> HttpR
         .push(body.clone());
     let n = shared.served.fetch_add(1, Ordering::SeqCst);
     if let Fault::Status { status, every } = config.fault
-        && n % every.max(1) == 0
+        && n.is_multiple_of(every.max(1))
     {
         let code = actix_web::http::StatusCode::from_u16(status).expect("a valid status");
         return HttpResponse::build(code)
