@@ -12,3 +12,4 @@ mod keys;
 mod limits;
 mod matrix;
 mod tools;
+mod upstream;

@@ -43,6 +43,12 @@ pub struct TestApp {
 
 /// Starts the server on a fresh store of `backend`.
 pub async fn spawn(backend: Backend) -> TestApp {
+    spawn_with(backend, Config::default()).await
+}
+
+/// Starts the server on a fresh store of `backend` with `config` (its bind
+/// address and store are replaced).
+pub async fn spawn_with(backend: Backend, config: Config) -> TestApp {
     // reqwest is built without a default TLS provider (see hania-llm).
     let _ = rustls::crypto::ring::default_provider().install_default();
     let (url, guard): (String, Box<dyn Any + Send>) = match backend {
@@ -61,7 +67,7 @@ pub async fn spawn(backend: Backend) -> TestApp {
     let config = Config {
         bind: Some("127.0.0.1:0".into()),
         database_url: Some(url.clone()),
-        ..Config::default()
+        ..config
     };
     let running = hania_server::start(&config, Some(2)).await.unwrap();
     let boot = running.bootstrap.expect("an empty store is bootstrapped");
@@ -168,9 +174,29 @@ pub async fn read(response: Response) -> (u16, Value) {
     (status, json)
 }
 
-/// Declares `#[tokio::test]`s running `$case(app)` on SQLite and PostgreSQL.
+/// Declares `#[tokio::test]`s running `$case(app)` on SQLite and PostgreSQL
+/// (or, with `backend:` first, `$case(backend)` for cases that start the
+/// server themselves).
 #[macro_export]
 macro_rules! on_both_backends {
+    (backend: $($case:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    super::$case($crate::Backend::Sqlite).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    super::$case($crate::Backend::Postgres).await;
+                }
+            )+
+        }
+    };
     ($($case:ident),+ $(,)?) => {
         mod sqlite {
             $(

@@ -30,6 +30,9 @@ pub struct Config {
     pub llm_api_key: Option<String>,
     /// `HANIA_LLM_MODEL`.
     pub llm_model: Option<String>,
+    /// `HANIA_LLM_TIMEOUT_MS`: longest wait for a completion, or for a
+    /// stream's first token (default 120 000 and 60 000).
+    pub llm_timeout_ms: Option<String>,
     /// `HANIA_MODEL_PRICES`: `model=PROMPT/COMPLETION,…` per million tokens.
     pub model_prices: Option<String>,
     /// `HANIA_BOOTSTRAP_BALANCE`: the first workspace's starting balance
@@ -48,6 +51,7 @@ impl fmt::Debug for Config {
             .field("llm_api_key", &redacted(&self.llm_api_key))
             .field("llm_model", &self.llm_model)
             .field("model_prices", &self.model_prices)
+            .field("llm_timeout_ms", &self.llm_timeout_ms)
             .field("bootstrap_balance", &self.bootstrap_balance)
             .finish()
     }
@@ -97,6 +101,7 @@ impl Config {
         );
         set(&mut self.llm_model, get("HANIA_LLM_MODEL"));
         set(&mut self.model_prices, get("HANIA_MODEL_PRICES"));
+        set(&mut self.llm_timeout_ms, get("HANIA_LLM_TIMEOUT_MS"));
         set(&mut self.bootstrap_balance, get("HANIA_BOOTSTRAP_BALANCE"));
     }
 

@@ -21,8 +21,16 @@ pub const DEFAULT_MODEL: &str = "gpt-4o-mini";
 pub fn provider(config: &Config) -> Result<Arc<dyn ModelProvider>> {
     match &config.llm_base_url {
         Some(base) => {
-            let provider = OpenAiProvider::new(OpenAiConfig::new(base, config.llm_api_key.clone()))
-                .map_err(anyhow::Error::msg)?;
+            let mut settings = OpenAiConfig::new(base, config.llm_api_key.clone());
+            if let Some(ms) = &config.llm_timeout_ms {
+                let ms: u64 = ms
+                    .trim()
+                    .parse()
+                    .context("HANIA_LLM_TIMEOUT_MS must be milliseconds")?;
+                settings.request_timeout = std::time::Duration::from_millis(ms);
+                settings.first_token_timeout = std::time::Duration::from_millis(ms);
+            }
+            let provider = OpenAiProvider::new(settings).map_err(anyhow::Error::msg)?;
             tracing::info!(base_url = %base, "model provider: OpenAI-compatible");
             Ok(Arc::new(provider))
         }
