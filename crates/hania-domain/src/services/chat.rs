@@ -4,9 +4,9 @@ use super::chat_prompt::build_prompt;
 pub use super::chat_types::*;
 use crate::billing::period_start_of;
 use crate::bot::Bot;
-use crate::completion::{Completion, CompletionRequest};
+use crate::completion::{Completion, CompletionRequest, ProviderError};
 use crate::conversation::{Conversation, NewConversation};
-use crate::ids::{ConversationId, LedgerEntryId, MessageId, TraceStepId, WorkspaceId};
+use crate::ids::{LedgerEntryId, MessageId, TraceStepId, WorkspaceId};
 use crate::message::{NewMessage, Role};
 use crate::ports::StoreError;
 use crate::trace::{NewTraceStep, action_types};
@@ -31,6 +31,10 @@ impl ChatService {
     /// Builds the service.
     pub fn new(ports: ChatPorts, settings: ChatSettings) -> Self {
         Self { ports, settings }
+    }
+
+    pub(super) fn provider(&self) -> &dyn crate::ports::ModelProvider {
+        self.ports.provider.as_ref()
     }
 
     fn id<T: From<uuid::Uuid>>(&self) -> T {
@@ -103,6 +107,23 @@ impl ChatService {
 
     /// Answers one chat message (blocking: the whole reply at once).
     pub async fn send(&self, ws: WorkspaceId, req: ChatRequest) -> Result<ChatReply, ChatError> {
+        let turn = match self.prepare(ws, req).await? {
+            PreparedTurn::Answered(reply) => return Ok(reply),
+            PreparedTurn::Model(turn) => turn,
+        };
+        let started = self.ports.clock.now();
+        let result = self.ports.provider.complete(&turn.request).await;
+        self.finish(turn, started, result, false).await
+    }
+
+    /// Everything before the model call: validation, the bot, conversation
+    /// resolution, the instant greeting (answered here), billing, storing
+    /// the user's message, and the prompt.
+    pub async fn prepare(
+        &self,
+        ws: WorkspaceId,
+        req: ChatRequest,
+    ) -> Result<PreparedTurn, ChatError> {
         check_required_text("message", &req.message, MAX_MESSAGE_CHARS)?;
         if let Some(user) = &req.external_user_id {
             check_text("external_user_id", user, 256)?;
@@ -124,7 +145,10 @@ impl ChatService {
             .map(str::trim)
             .filter(|g| !g.is_empty());
         if let (None, Some(greeting)) = (&existing, greeting) {
-            return self.greet(ws, &bot, &req, greeting, now).await;
+            return self
+                .greet(ws, &bot, &req, greeting, now)
+                .await
+                .map(PreparedTurn::Answered);
         }
         let billing = self.ports.billing.get_billing(ws).await?;
         billing.check_turn_allowed(now)?;
@@ -148,19 +172,34 @@ impl ChatService {
             .model
             .clone()
             .unwrap_or_else(|| self.settings.default_model.clone());
-        let request = CompletionRequest {
-            model: model.clone(),
-            messages: build_prompt(
-                &bot.system_prompt,
-                &history,
-                self.settings.context_budget_tokens,
-            ),
-            temperature: bot.temperature,
-            max_tokens: None,
-            tools: Vec::new(),
-        };
-        let started = self.ports.clock.now();
-        let result = self.ports.provider.complete(&request).await;
+        Ok(PreparedTurn::Model(ModelTurn {
+            workspace: ws,
+            conversation_id: conversation.id,
+            request: CompletionRequest {
+                model,
+                messages: build_prompt(
+                    &bot.system_prompt,
+                    &history,
+                    self.settings.context_budget_tokens,
+                ),
+                temperature: bot.temperature,
+                max_tokens: None,
+                tools: Vec::new(),
+            },
+            agent_mode: req.agent_mode,
+        }))
+    }
+
+    /// Records the outcome of a model call started at `started`: the
+    /// failure in the trace (nothing charged), or the answer with its trace
+    /// step and charge. `interrupted` marks a partial answer.
+    pub async fn finish(
+        &self,
+        turn: ModelTurn,
+        started: OffsetDateTime,
+        result: Result<Completion, ProviderError>,
+        interrupted: bool,
+    ) -> Result<ChatReply, ChatError> {
         let finished = self.ports.clock.now();
         let provider_ms = (finished - started).whole_milliseconds() as i64;
         let mut step = NewTraceStep::new(
@@ -171,8 +210,8 @@ impl ChatService {
         );
         step.completed_at = Some(finished);
         step.duration_ms = Some(provider_ms);
-        step.model = Some(model.clone());
-        if req.agent_mode {
+        step.model = Some(turn.request.model.clone());
+        if turn.agent_mode {
             step.result_summary =
                 Some("agent mode requested: tools are not available yet, answered as chat".into());
         }
@@ -180,8 +219,8 @@ impl ChatService {
             Err(error) => {
                 step.error_message = Some(error.to_string());
                 let record = TurnRecord {
-                    workspace_id: ws,
-                    conversation_id: conversation.id,
+                    workspace_id: turn.workspace,
+                    conversation_id: turn.conversation_id,
                     messages: Vec::new(),
                     trace_steps: vec![step],
                     charge: None,
@@ -193,7 +232,13 @@ impl ChatService {
                 Err(ChatError::Upstream(error))
             }
             Ok(completion) => {
-                self.record_answer(ws, conversation.id, completion, step, finished, provider_ms)
+                let answer = Answer {
+                    conversation: turn.conversation_id,
+                    at: finished,
+                    provider_ms,
+                    interrupted,
+                };
+                self.record_answer(turn.workspace, completion, step, answer)
                     .await
             }
         }
@@ -202,12 +247,16 @@ impl ChatService {
     async fn record_answer(
         &self,
         ws: WorkspaceId,
-        conversation: ConversationId,
         completion: Completion,
         mut step: NewTraceStep,
-        at: OffsetDateTime,
-        provider_ms: i64,
+        answer: Answer,
     ) -> Result<ChatReply, ChatError> {
+        let Answer {
+            conversation,
+            at,
+            provider_ms,
+            interrupted,
+        } = answer;
         let usage = completion.usage;
         step.model = Some(completion.model.clone());
         step.prompt_tokens = Some(usage.prompt_tokens);
@@ -220,11 +269,16 @@ impl ChatService {
                 .map(|r| format!("finished: {r}"));
         }
         let mut reply = self.message(Role::Assistant, &completion.content, at);
-        reply.metadata = Some(serde_json::json!({
+        let mut metadata = serde_json::json!({
             "model": completion.model,
             "prompt_tokens": usage.prompt_tokens,
             "completion_tokens": usage.completion_tokens,
-        }));
+        });
+        if interrupted {
+            metadata["interrupted"] = serde_json::json!(true);
+            step.result_summary = Some("interrupted: partial answer stored".into());
+        }
+        reply.metadata = Some(metadata);
         let price = self
             .settings
             .prices

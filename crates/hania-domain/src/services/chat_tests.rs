@@ -12,7 +12,7 @@ use crate::bot_changes::BotChanges;
 use crate::completion::{ProviderError, TokenUsage};
 use crate::conversation::Channel;
 use crate::field_update::FieldUpdate;
-use crate::ids::BotId;
+use crate::ids::{BotId, ConversationId};
 use crate::message::Message;
 use crate::money::ModelPrice;
 use crate::money::Money;

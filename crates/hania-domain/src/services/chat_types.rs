@@ -105,3 +105,33 @@ pub struct ChatPorts {
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn IdGenerator>,
 }
+
+/// A chat turn after [`super::ChatService::prepare`].
+#[derive(Debug)]
+pub enum PreparedTurn {
+    /// Already answered (the instant greeting).
+    Answered(ChatReply),
+    /// Ready for the model.
+    Model(ModelTurn),
+}
+
+/// A turn waiting for the model: the user's message is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelTurn {
+    /// The workspace.
+    pub workspace: crate::ids::WorkspaceId,
+    /// The conversation it belongs to.
+    pub conversation_id: ConversationId,
+    /// What to ask the model.
+    pub request: crate::completion::CompletionRequest,
+    /// Agent mode was requested.
+    pub agent_mode: bool,
+}
+
+/// Where and how an answer is recorded.
+pub(super) struct Answer {
+    pub conversation: ConversationId,
+    pub at: OffsetDateTime,
+    pub provider_ms: i64,
+    pub interrupted: bool,
+}

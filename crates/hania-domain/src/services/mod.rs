@@ -4,6 +4,7 @@
 mod bots;
 mod chat;
 pub mod chat_prompt;
+mod chat_stream;
 mod chat_types;
 mod error;
 mod hooks;
@@ -15,7 +16,9 @@ mod workspaces;
 pub use bots::{BotError, BotService};
 pub use chat::{
     ChatError, ChatPorts, ChatReply, ChatRequest, ChatService, ChatSettings, MAX_MESSAGE_CHARS,
+    ModelTurn, PreparedTurn,
 };
+pub use chat_stream::StreamOutcome;
 pub use error::ServiceError;
 pub use hooks::{HookChanges, HookService};
 pub use keys::{AuthError, KeyService, NewAccountKey};

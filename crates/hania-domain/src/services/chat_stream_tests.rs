@@ -1,0 +1,191 @@
+//! Recording streamed turns: whole, interrupted, broken off, failed.
+
+use super::*;
+use crate::billing::{BillingAccount, BillingStatus, Plan};
+use crate::completion::{CompletionRequest, PromptMessage};
+use crate::ids::{ConversationId, WorkspaceId};
+use crate::message::Role;
+use crate::money::{ModelPrice, Money};
+use crate::ports::{
+    MockBotStore, MockClock, MockConversationStore, MockIdGenerator, MockMessageStore,
+    MockModelProvider, MockTurnStore, MockWorkspaceStore,
+};
+use crate::services::{ChatPorts, ChatSettings};
+use crate::turn::RecordedTurn;
+use std::collections::HashMap;
+use std::sync::Arc;
+use time::macros::{date, datetime};
+use uuid::Uuid;
+
+const NOW: OffsetDateTime = datetime!(2026-11-21 10:00 UTC);
+
+fn service(turns: MockTurnStore) -> ChatService {
+    let mut clock = MockClock::new();
+    clock.expect_now().return_const(NOW);
+    let mut ids = MockIdGenerator::new();
+    ids.expect_new_id().returning(Uuid::new_v4);
+    let mut provider = MockModelProvider::new();
+    provider.expect_name().return_const("mock".to_owned());
+    let mut billing = MockWorkspaceStore::new();
+    billing.expect_get_billing().returning(|_| {
+        Ok(BillingAccount {
+            workspace_id: WorkspaceId::from_uuid(Uuid::nil()),
+            status: BillingStatus::Active,
+            plan: Plan {
+                name: "p".into(),
+                monthly_turn_allowance: None,
+            },
+            balance: Money(1),
+            period_start: date!(2026 - 11 - 01),
+            period_turns_used: 0,
+            updated_at: NOW,
+        })
+    });
+    ChatService::new(
+        ChatPorts {
+            bots: Arc::new(MockBotStore::new()),
+            conversations: Arc::new(MockConversationStore::new()),
+            messages: Arc::new(MockMessageStore::new()),
+            billing: Arc::new(billing),
+            turns: Arc::new(turns),
+            provider: Arc::new(provider),
+            clock: Arc::new(clock),
+            ids: Arc::new(ids),
+        },
+        ChatSettings {
+            default_model: "m".into(),
+            prices: HashMap::from([(
+                "m".to_owned(),
+                ModelPrice {
+                    prompt_per_million: Money(0),
+                    completion_per_million: Money(1_000_000),
+                },
+            )]),
+            default_price: ModelPrice::default(),
+            context_budget_tokens: 1_000,
+            history_limit: 10,
+        },
+    )
+}
+
+fn turn() -> ModelTurn {
+    ModelTurn {
+        workspace: WorkspaceId::from_uuid(Uuid::nil()),
+        conversation_id: ConversationId::from_uuid(Uuid::from_u128(5)),
+        request: CompletionRequest {
+            model: "m".into(),
+            messages: vec![PromptMessage {
+                role: Role::User,
+                content: "hello there".into(),
+            }],
+            temperature: None,
+            max_tokens: None,
+            tools: vec![],
+        },
+        agent_mode: false,
+    }
+}
+
+fn recorded() -> RecordedTurn {
+    RecordedTurn {
+        messages: vec![],
+        trace_steps: vec![],
+        ledger_entry: None,
+    }
+}
+
+#[tokio::test]
+async fn a_complete_stream_is_recorded_like_a_blocking_turn() {
+    let mut turns = MockTurnStore::new();
+    turns.expect_record_turn().times(1).returning(|t| {
+        assert_eq!(t.messages[0].content, "Hello!");
+        assert!(
+            t.messages[0]
+                .metadata
+                .as_ref()
+                .unwrap()
+                .get("interrupted")
+                .is_none()
+        );
+        assert_eq!(t.charge.as_ref().unwrap().completion_tokens, 3);
+        Ok(recorded())
+    });
+    let outcome = StreamOutcome {
+        text: "Hello!".into(),
+        usage: Some(TokenUsage {
+            prompt_tokens: 5,
+            completion_tokens: 3,
+        }),
+        finish_reason: Some("stop".into()),
+        ..StreamOutcome::default()
+    };
+    let reply = service(turns)
+        .finish_stream(turn(), NOW, outcome)
+        .await
+        .unwrap();
+    assert_eq!(reply.response, "Hello!");
+}
+
+#[tokio::test]
+async fn an_interrupted_stream_stores_the_partial_answer_and_charges_what_was_produced() {
+    let mut turns = MockTurnStore::new();
+    turns.expect_record_turn().times(1).returning(|t| {
+        assert_eq!(t.messages[0].content, "Hel");
+        assert_eq!(
+            t.messages[0].metadata.as_ref().unwrap()["interrupted"],
+            true
+        );
+        let charge = t.charge.as_ref().unwrap();
+        assert_eq!(
+            charge.completion_tokens,
+            crate::services::chat_prompt::estimate_tokens("Hel")
+        );
+        Ok(recorded())
+    });
+    let outcome = StreamOutcome {
+        text: "Hel".into(),
+        interrupted: true,
+        ..StreamOutcome::default()
+    };
+    service(turns)
+        .finish_stream(turn(), NOW, outcome)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_failed_stream_is_traced_uncharged_and_reported() {
+    let mut turns = MockTurnStore::new();
+    turns.expect_record_turn().times(1).returning(|t| {
+        assert!(t.messages.is_empty() && t.charge.is_none());
+        Ok(recorded())
+    });
+    let outcome = StreamOutcome {
+        error: Some(ProviderError::Timeout),
+        ..StreamOutcome::default()
+    };
+    let err = service(turns)
+        .finish_stream(turn(), NOW, outcome)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ChatError::Upstream(ProviderError::Timeout)));
+
+    let mut turns = MockTurnStore::new();
+    turns.expect_record_turn().times(1).returning(|t| {
+        assert_eq!(
+            t.messages[0].metadata.as_ref().unwrap()["interrupted"],
+            true
+        );
+        assert!(t.charge.is_some());
+        Ok(recorded())
+    });
+    let broken = StreamOutcome {
+        text: "Part".into(),
+        error: Some(ProviderError::Malformed("cut".into())),
+        ..StreamOutcome::default()
+    };
+    assert!(matches!(
+        service(turns).finish_stream(turn(), NOW, broken).await,
+        Err(ChatError::Upstream(_))
+    ));
+}
