@@ -11,5 +11,6 @@ mod edges;
 mod keys;
 mod limits;
 mod matrix;
+mod stream;
 mod tools;
 mod upstream;

@@ -179,6 +179,12 @@ fn routes() -> Vec<Route> {
             Ability::ChatSend,
             Some(json!({"bot_id": "{bot}", "message": "hi"})),
         ),
+        r(
+            Method::POST,
+            "/api/v1/chat/send-stream",
+            Ability::ChatSend,
+            Some(json!({"bot_id": "{bot}", "message": "hi"})),
+        ),
         r(get, "/api/v1/billing", Ability::BillingRead, None),
     ]
 }

@@ -5,7 +5,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::routes::{billing, bots, chat, conversations, health, hooks, keys, tools, widgets};
+use crate::routes::{
+    billing, bots, chat, chat_stream, conversations, health, hooks, keys, tools, widgets,
+};
 
 struct SecuritySchemes;
 
@@ -37,7 +39,7 @@ impl Modify for SecuritySchemes {
     ),
     paths(
         health::healthz, health::readyz,
-        chat::send,
+        chat::send, chat_stream::send_stream,
         bots::list_bots, bots::create_bot, bots::get_bot, bots::update_bot, bots::delete_bot, bots::patch_metadata,
         conversations::list_conversations, conversations::get_conversation, conversations::get_trace,
         conversations::delete_conversation,

@@ -4,6 +4,7 @@
 pub mod billing;
 pub mod bots;
 pub mod chat;
+pub mod chat_stream;
 pub mod conversations;
 pub mod health;
 pub mod hooks;
@@ -109,6 +110,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     resource("/keys/{id}", &["DELETE"]).route(web::delete().to(keys::revoke_key)),
                 )
                 .service(resource("/chat/send", &["POST"]).route(web::post().to(chat::send)))
+                .service(
+                    resource("/chat/send-stream", &["POST"])
+                        .route(web::post().to(chat_stream::send_stream)),
+                )
                 .service(resource("/billing", &["GET"]).route(web::get().to(billing::get_billing)))
                 .default_service(web::to(not_found)),
         );
