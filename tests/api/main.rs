@@ -8,6 +8,7 @@ mod bots;
 mod chat;
 mod conversations;
 mod edges;
+mod idempotency;
 mod keys;
 mod limits;
 mod matrix;

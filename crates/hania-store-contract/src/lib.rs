@@ -75,7 +75,7 @@ macro_rules! storage_contract_tests {
             timestamps_round_trip_in_utc,
             ping_answers
         );
-        $crate::storage_contract_tests!(@shared $subject; concurrent_charges_are_exact);
+        $crate::storage_contract_tests!(@shared $subject; concurrent_charges_are_exact, idempotency_keys_are_claimed_once);
     };
     (@each $subject:path; $($case:ident),+) => {
         $(

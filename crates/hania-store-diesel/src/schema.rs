@@ -222,6 +222,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::*;
+
+    idempotency_keys (workspace_id, key) {
+        workspace_id -> DbUuid,
+        key -> Text,
+        fingerprint -> Text,
+        status -> Nullable<Integer>,
+        content_type -> Nullable<Text>,
+        body -> Nullable<Text>,
+        created_at -> DbTimestamp,
+    }
+}
+
 diesel::joinable!(billing_accounts -> workspaces (workspace_id));
 diesel::joinable!(conversations -> bots (bot_id));
 diesel::joinable!(post_call_hooks -> tool_configurations (tool_configuration_id));
@@ -240,4 +255,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     messages,
     trace_steps,
     ledger_entries,
+    idempotency_keys,
 );

@@ -7,6 +7,7 @@
 
 mod bot_store;
 mod conversation_store;
+mod idempotency_store;
 mod key_store;
 mod ledger_store;
 mod model_provider;
@@ -18,6 +19,7 @@ mod workspace_store;
 
 pub use bot_store::*;
 pub use conversation_store::*;
+pub use idempotency_store::*;
 pub use key_store::*;
 pub use ledger_store::*;
 pub use model_provider::*;
@@ -39,6 +41,7 @@ pub trait Storage:
     + TraceStore
     + LedgerStore
     + TurnStore
+    + IdempotencyStore
     + StoreHealth
 {
 }
@@ -54,6 +57,7 @@ impl<T> Storage for T where
         + TraceStore
         + LedgerStore
         + TurnStore
+        + IdempotencyStore
         + StoreHealth
 {
 }

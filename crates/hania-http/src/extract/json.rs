@@ -51,14 +51,18 @@ fn missing_field(message: &str) -> Option<&str> {
     message.strip_prefix("missing field `")?.split('`').next()
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+/// The raw request body, size-limited; errors in the native envelope.
+#[derive(Debug)]
+pub struct RawBody(pub web::Bytes);
+
+impl FromRequest for RawBody {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
-            let bytes = bytes.await.map_err(|error| {
+            bytes.await.map(RawBody).map_err(|error| {
                 let too_large = error
                     .as_error::<PayloadError>()
                     .is_some_and(|e| matches!(e, PayloadError::Overflow));
@@ -67,9 +71,18 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 } else {
                     ApiError::Validation(format!("body: {error}"))
                 }
-            })?;
-            parse_json(&bytes).map(JsonBody)
+            })
         })
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let raw = RawBody::from_request(req, payload);
+        Box::pin(async move { parse_json(&raw.await?.0).map(JsonBody) })
     }
 }
 

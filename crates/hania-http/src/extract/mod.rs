@@ -4,6 +4,6 @@ mod json;
 mod path;
 mod query;
 
-pub use json::{JsonBody, MAX_BODY_BYTES};
+pub use json::{JsonBody, MAX_BODY_BYTES, RawBody, parse_json};
 pub use path::{path_id, path_ids};
 pub use query::StrictQuery;

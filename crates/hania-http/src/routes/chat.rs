@@ -3,43 +3,68 @@
 use std::time::Instant;
 
 use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use hania_domain::ability::Ability;
+use hania_domain::ids::WorkspaceId;
 
 use crate::auth::Caller;
 use crate::dto::chat::{ChatSendInput, ChatSendReply};
 use crate::envelope::{Envelope, ok};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::JsonBody;
+use crate::extract::{RawBody, parse_json};
+use crate::idempotency::{self, Gate};
 use crate::state::AppState;
 
 /// Send a message to a bot and get its reply. A brand-new conversation of
 /// a bot with a greeting is answered with the greeting, without a model
-/// call and without a charge.
+/// call and without a charge. With an `Idempotency-Key`, a retry of the
+/// same request within 24 hours gets the first answer again.
 #[utoipa::path(post, path = "/api/v1/chat/send", tag = "Chat", security(("bearer" = ["chat:send"])),
     request_body = ChatSendInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer to a retried request")),
     responses(
         (status = 200, body = Envelope<ChatSendReply>,
             headers(("Server-Timing" = String, description = "`provider;dur=…, server;dur=…` in milliseconds"))),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 402, description = "SERVICE_SUSPENDED, PLAN_LIMIT_REACHED or INSUFFICIENT_BALANCE", body = ErrorBody),
         (status = 404, description = "No such bot or conversation", body = ErrorBody),
-        (status = 409, description = "The bot is inactive", body = ErrorBody),
+        (status = 409, description = "The bot is inactive, or the Idempotency-Key is in use", body = ErrorBody),
         (status = 429, body = ErrorBody),
         (status = 502, description = "UPSTREAM_ERROR: the model provider failed", body = ErrorBody),
         (status = 504, description = "UPSTREAM_TIMEOUT", body = ErrorBody),
     ))]
 pub async fn send(
+    req: HttpRequest,
     caller: Caller,
     state: web::Data<AppState>,
-    body: JsonBody<ChatSendInput>,
+    body: RawBody,
+) -> HttpResponse {
+    let workspace = caller.workspace();
+    if let Err(error) = caller.require(Ability::ChatSend) {
+        return error.error_response();
+    }
+    let key = match idempotency::gate(&state, &req, workspace, &body.0).await {
+        Ok(Gate::Respond(replay)) => return replay,
+        Ok(Gate::Proceed(key)) => key,
+        Err(error) => return error.error_response(),
+    };
+    let response = answer(&state, workspace, &body.0)
+        .await
+        .unwrap_or_else(|e| e.error_response());
+    match key {
+        Some(key) => idempotency::remember(&state, workspace, &key, response).await,
+        None => response,
+    }
+}
+
+async fn answer(
+    state: &AppState,
+    workspace: WorkspaceId,
+    body: &[u8],
 ) -> Result<HttpResponse, ApiError> {
     let started = Instant::now();
-    caller.require(Ability::ChatSend)?;
-    let reply = state
-        .chat
-        .send(caller.workspace(), body.0.into_request()?)
-        .await?;
+    let input: ChatSendInput = parse_json(body)?;
+    let reply = state.chat.send(workspace, input.into_request()?).await?;
     let total_ms = started.elapsed().as_secs_f64() * 1e3;
     let provider_ms = reply.provider_ms as f64;
     let mut response = ok(ChatSendReply::from(&reply));

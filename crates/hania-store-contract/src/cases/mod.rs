@@ -2,6 +2,7 @@
 
 mod bots;
 mod conversations;
+mod idempotency;
 mod keys;
 mod messages;
 mod tools;
@@ -10,6 +11,7 @@ mod workspaces;
 
 pub use bots::*;
 pub use conversations::*;
+pub use idempotency::*;
 pub use keys::*;
 pub use messages::*;
 pub use tools::*;

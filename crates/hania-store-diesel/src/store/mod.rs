@@ -3,6 +3,7 @@
 mod append;
 mod bot;
 mod conversation;
+mod idempotency;
 
 pub use conversation::list_conversations_sql;
 mod key;

@@ -1,0 +1,123 @@
+//! `Idempotency-Key` on the chat endpoints: a retry with the same key and
+//! the same body within 24 hours gets the first answer again (same status,
+//! same body) and runs nothing; the same key with another body, or while
+//! the first request still runs, is 409.
+
+use actix_web::body::to_bytes;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CONTENT_TYPE, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse};
+use hania_domain::ids::WorkspaceId;
+use hania_domain::ports::IdempotencyClaim;
+use sha2::{Digest, Sha256};
+use time::Duration;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The request header.
+pub const HEADER: &str = "idempotency-key";
+/// How long an answer is replayed.
+const RETENTION: Duration = Duration::hours(24);
+
+/// What to do with a request.
+pub enum Gate {
+    /// Run it; `Some(key)` means its answer must be remembered.
+    Proceed(Option<String>),
+    /// Answer this (a replay) without running anything.
+    Respond(HttpResponse),
+}
+
+/// Fingerprint of a request: its path and body.
+fn fingerprint(req: &HttpRequest, body: &[u8]) -> String {
+    let mut hash = Sha256::new();
+    hash.update(req.path().as_bytes());
+    hash.update([0]);
+    hash.update(body);
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Checks the request's `Idempotency-Key`, if any.
+pub async fn gate(
+    state: &AppState,
+    req: &HttpRequest,
+    workspace: WorkspaceId,
+    body: &[u8],
+) -> Result<Gate, ApiError> {
+    let Some(value) = req.headers().get(HEADER) else {
+        return Ok(Gate::Proceed(None));
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .filter(|k| !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()))
+        .ok_or_else(|| {
+            ApiError::Validation(
+                "Idempotency-Key: must be 1 to 255 visible ASCII characters".into(),
+            )
+        })?
+        .to_owned();
+    let now = state.clock.now();
+    let claim = state
+        .store
+        .claim_idempotency_key(
+            workspace,
+            &key,
+            &fingerprint(req, body),
+            now,
+            now - RETENTION,
+        )
+        .await?;
+    match claim {
+        IdempotencyClaim::Claimed => Ok(Gate::Proceed(Some(key))),
+        IdempotencyClaim::Replay {
+            status,
+            content_type,
+            body,
+        } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            Ok(Gate::Respond(
+                HttpResponse::build(status)
+                    .content_type(content_type)
+                    .insert_header(("idempotent-replayed", "true"))
+                    .body(body),
+            ))
+        }
+        IdempotencyClaim::InProgress => Err(ApiError::Conflict(
+            "A request with this Idempotency-Key is still being processed".into(),
+        )),
+        IdempotencyClaim::Mismatch => Err(ApiError::Conflict(
+            "This Idempotency-Key was already used with a different request".into(),
+        )),
+    }
+}
+
+/// Stores a finished answer for its key and returns it unchanged.
+pub async fn remember(
+    state: &AppState,
+    workspace: WorkspaceId,
+    key: &str,
+    response: HttpResponse,
+) -> HttpResponse {
+    let (head, body) = response.into_parts();
+    let bytes = to_bytes(body).await.unwrap_or_default();
+    let content_type = head
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json")
+        .to_owned();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    if let Err(error) = state
+        .store
+        .complete_idempotency_key(workspace, key, head.status().as_u16(), &content_type, &text)
+        .await
+    {
+        tracing::error!(%error, "could not store an idempotent answer");
+    }
+    let mut response = head.set_body(bytes.to_vec()).map_into_boxed_body();
+    if let Ok(value) = HeaderValue::from_str(&content_type) {
+        response.headers_mut().insert(CONTENT_TYPE, value);
+    }
+    response
+}
