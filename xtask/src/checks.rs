@@ -188,3 +188,17 @@ pub fn mock_llm(args: &[String]) -> Result<()> {
     command.extend(args.iter().map(String::as_str));
     cargo(&command)
 }
+
+/// Runs a benchmark in release mode.
+pub fn bench(args: &[String]) -> Result<()> {
+    let mut command = vec![
+        "run",
+        "--release",
+        "--quiet",
+        "--package",
+        "hania-bench",
+        "--",
+    ];
+    command.extend(args.iter().map(String::as_str));
+    cargo(&command)
+}

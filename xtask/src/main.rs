@@ -7,6 +7,8 @@
 //! - `check-file-sizes`: fails when a Rust source file passes the line limit.
 //! - `codegen [--check]`: writes `openapi/openapi.json` from the code, or
 //!   with `--check` fails when the committed file is stale.
+//! - `bench chat [--seconds N]`: the chat benchmark (release build), server
+//!   on SQLite and PostgreSQL against the mock, with the bare mock as baseline.
 //! - `mock-llm [flags]`: runs the mock OpenAI-compatible server (see
 //!   `crates/hania-mock-llm/src/main.rs` for the flags).
 
@@ -22,9 +24,10 @@ fn main() -> ExitCode {
         Some("check-file-sizes") => checks::file_sizes(),
         Some("codegen") => checks::codegen(args.iter().any(|a| a == "--check")),
         Some("mock-llm") => checks::mock_llm(&args[1..]),
+        Some("bench") => checks::bench(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | check-domain-purity | check-file-sizes | codegen [--check] | mock-llm [flags]>"
+                "usage: cargo xtask <ci | check-domain-purity | check-file-sizes | codegen [--check] | mock-llm [flags] | bench chat [--seconds N]>"
             );
             return ExitCode::from(2);
         }

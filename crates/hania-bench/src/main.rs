@@ -1,0 +1,241 @@
+//! `hania-bench chat [--seconds N]` (run as `cargo xtask bench chat`):
+//! starts the mock provider at 0 ms and the real server on SQLite and on a
+//! throwaway PostgreSQL, drives `chat/send` and `chat/send-stream` at
+//! several concurrencies, and prints turns/s, p50/p99 latency and
+//! time-to-first-delta next to the same figures straight against the
+//! mock, measured in the same run on the same machine.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A benchmark tool: failures should stop it loudly.
+
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use hania_mock_llm::{MockConfig, MockLlm};
+use hania_server::Config;
+use serde_json::{Value, json};
+
+const CONCURRENCY: [usize; 3] = [1, 8, 32];
+
+struct Figures {
+    turns_per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+fn figures(mut latencies: Vec<Duration>, elapsed: Duration) -> Figures {
+    latencies.sort();
+    let pick = |q: f64| {
+        latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)].as_secs_f64()
+            * 1e3
+    };
+    Figures {
+        turns_per_second: latencies.len() as f64 / elapsed.as_secs_f64(),
+        p50_ms: pick(0.5),
+        p99_ms: pick(0.99),
+    }
+}
+
+/// Runs `clients` loops of `request` for `seconds`; returns each call's latency.
+async fn drive<F, Fut>(clients: usize, seconds: u64, request: F) -> Figures
+where
+    F: Fn(usize) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = Duration> + Send,
+{
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let tasks = (0..clients).map(|client| {
+        let request = request.clone();
+        tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            while Instant::now() < deadline {
+                latencies.push(request(client).await);
+            }
+            latencies
+        })
+    });
+    let latencies: Vec<Duration> = futures::future::join_all(tasks)
+        .await
+        .into_iter()
+        .flat_map(|r| r.unwrap())
+        .collect();
+    figures(latencies, started.elapsed())
+}
+
+async fn timed_post(
+    client: &reqwest::Client,
+    url: &str,
+    key: Option<&str>,
+    body: &Value,
+) -> Duration {
+    let started = Instant::now();
+    let mut request = client.post(url).json(body);
+    if let Some(key) = key {
+        request = request.bearer_auth(key);
+    }
+    let response = request.send().await.unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    response.bytes().await.unwrap();
+    started.elapsed()
+}
+
+/// Time to the first streamed token.
+async fn first_delta(
+    client: &reqwest::Client,
+    url: &str,
+    key: Option<&str>,
+    body: &Value,
+    marker: &str,
+) -> Duration {
+    let started = Instant::now();
+    let mut request = client.post(url).json(body);
+    if let Some(key) = key {
+        request = request.bearer_auth(key);
+    }
+    let mut stream = request.send().await.unwrap().bytes_stream();
+    let mut seen = String::new();
+    let mut first = None;
+    while let Some(chunk) = stream.next().await {
+        seen.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+        if first.is_none() && seen.contains(marker) {
+            first = Some(started.elapsed());
+        }
+    }
+    first.unwrap_or_else(|| started.elapsed())
+}
+
+fn row(label: &str, clients: usize, server: &Figures, mock: &Figures) {
+    println!(
+        "{label:<22} c={clients:<3} {:>9.0} turns/s  p50 {:>7.2} ms  p99 {:>7.2} ms | mock {:>9.0}/s p50 {:>6.2} p99 {:>6.2} | throughput x{:.2}, p99 overhead {:+.2} ms",
+        server.turns_per_second,
+        server.p50_ms,
+        server.p99_ms,
+        mock.turns_per_second,
+        mock.p50_ms,
+        mock.p99_ms,
+        server.turns_per_second / mock.turns_per_second,
+        server.p99_ms - mock.p99_ms,
+    );
+}
+
+async fn bench_backend(name: &str, database_url: String, mock: &MockLlm, seconds: u64) {
+    let config = Config {
+        bind: Some("127.0.0.1:0".into()),
+        database_url: Some(database_url),
+        llm_base_url: Some(mock.base_url()),
+        bootstrap_balance: Some("1000000".into()),
+        ..Config::default()
+    };
+    let running = hania_server::start(&config, None).await.unwrap();
+    let key = running
+        .bootstrap
+        .as_ref()
+        .unwrap()
+        .secret
+        .expose()
+        .to_owned();
+    let base = format!("http://{}", running.addr);
+    tokio::spawn(running.server);
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(256)
+        .build()
+        .unwrap();
+    // A key of its own with the highest hourly limit, so the limiter never refuses.
+    let created: Value = client
+        .post(format!("{base}/api/v1/keys"))
+        .bearer_auth(&key)
+        .json(&json!({"name": "bench", "abilities": ["*"], "rate_limit_per_hour": 100_000_000}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let key = created["data"]["api_key"].as_str().unwrap().to_owned();
+    let bot: Value = client
+        .post(format!("{base}/api/v1/bots"))
+        .bearer_auth(&key)
+        .json(&json!({"name": "Bench", "system_prompt": "You are a benchmark.", "model": "bench-model"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bot = bot["data"]["id"].as_str().unwrap().to_owned();
+    let mock_url = format!("{}/chat/completions", mock.base_url());
+    let mock_body = json!({"model": "bench-model", "messages": [{"role": "system", "content": "You are a benchmark."}, {"role": "user", "content": "ping"}]});
+    for clients in CONCURRENCY {
+        let (c, u, k, b) = (
+            client.clone(),
+            format!("{base}/api/v1/chat/send"),
+            key.clone(),
+            bot.clone(),
+        );
+        let server = drive(clients, seconds, move |i| {
+            let (c, u, k) = (c.clone(), u.clone(), k.clone());
+            let body = json!({"bot_id": b, "message": "ping", "external_user_id": format!("bench-{i}"), "new_conversation": true});
+            async move { timed_post(&c, &u, Some(&k), &body).await }
+        })
+        .await;
+        let (c, u, body) = (client.clone(), mock_url.clone(), mock_body.clone());
+        let bare = drive(clients, seconds, move |_| {
+            let (c, u, body) = (c.clone(), u.clone(), body.clone());
+            async move { timed_post(&c, &u, None, &body).await }
+        })
+        .await;
+        row(&format!("{name} chat/send"), clients, &server, &bare);
+
+        let (c, u, k, b) = (
+            client.clone(),
+            format!("{base}/api/v1/chat/send-stream"),
+            key.clone(),
+            bot.clone(),
+        );
+        let server = drive(clients, seconds, move |_| {
+            let (c, u, k) = (c.clone(), u.clone(), k.clone());
+            let body = json!({"bot_id": b, "message": "ping", "new_conversation": true});
+            async move { first_delta(&c, &u, Some(&k), &body, "event: delta").await }
+        })
+        .await;
+        let (c, u) = (client.clone(), mock_url.clone());
+        let mut stream_body = mock_body.clone();
+        stream_body["stream"] = json!(true);
+        let bare = drive(clients, seconds, move |_| {
+            let (c, u, body) = (c.clone(), u.clone(), stream_body.clone());
+            async move { first_delta(&c, &u, None, &body, "\"content\"").await }
+        })
+        .await;
+        row(&format!("{name} stream TTFD"), clients, &server, &bare);
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) != Some("chat") {
+        eprintln!("usage: hania-bench chat [--seconds N]");
+        std::process::exit(2);
+    }
+    let seconds = args
+        .iter()
+        .position(|a| a == "--seconds")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
+    let mock = MockLlm::start(MockConfig::default()).await.unwrap();
+    println!(
+        "hania chat benchmark: mock provider at 0 ms, {seconds} s per point, {} cores",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    let dir = tempfile::tempdir().unwrap();
+    bench_backend(
+        "sqlite",
+        format!("sqlite://{}", dir.path().join("bench.db").display()),
+        &mock,
+        seconds,
+    )
+    .await;
+    let pg = hania_test_postgres::TempPostgres::start();
+    bench_backend("postgres", pg.url(), &mock, seconds).await;
+}
