@@ -123,14 +123,6 @@ impl FromSql<DbTimestamp, Sqlite> for SqlTime {
     }
 }
 
-/// Truncates an instant to the microsecond precision both backends store.
-pub fn to_stored_precision(at: OffsetDateTime) -> OffsetDateTime {
-    let micros = at.microsecond();
-    at.to_offset(UtcOffset::UTC)
-        .replace_microsecond(micros)
-        .unwrap_or(at)
-}
-
 impl ToSql<DbJson, Pg> for SqlJson {
     fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
         <serde_json::Value as ToSql<Jsonb, Pg>>::to_sql(&self.0, out)

@@ -173,6 +173,20 @@ impl KeyService {
         Ok(self.keys.list_keys(workspace, KeyFamily::Account).await?)
     }
 
+    /// Revokes an account key of the workspace at once; widget keys are
+    /// not found here (they are revoked through the widget key service).
+    pub async fn revoke_account_key(
+        &self,
+        workspace: WorkspaceId,
+        id: ApiKeyId,
+    ) -> Result<(), AuthError> {
+        let key = self.keys.get_key(workspace, id).await?;
+        if key.kind.family() != KeyFamily::Account {
+            return Err(StoreError::NotFound.into());
+        }
+        self.revoke(workspace, id).await
+    }
+
     /// Revokes a key of the workspace at once.
     pub async fn revoke(&self, workspace: WorkspaceId, id: ApiKeyId) -> Result<(), AuthError> {
         Ok(self

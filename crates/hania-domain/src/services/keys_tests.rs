@@ -180,3 +180,27 @@ async fn a_key_cannot_grant_more_than_it_holds() {
         .unwrap();
     assert_eq!(child.workspace_id, granter.workspace_id);
 }
+
+#[tokio::test]
+async fn only_account_keys_are_revoked_as_account_keys() {
+    let secret = KeySecret::from_random(KeyFamily::Widget, [2; KEY_SECRET_BYTES]);
+    let mut widget = stored_key(&secret);
+    widget.kind = KeyKind::Widget(crate::api_key::WidgetKeySettings {
+        bot_id: crate::ids::BotId::from_uuid(Uuid::nil()),
+        allowed_domains: vec![],
+        is_active: true,
+    });
+    let mut store = MockApiKeyStore::new();
+    store
+        .expect_get_key()
+        .returning(move |_, _| Ok(widget.clone()));
+    store.expect_revoke_key().never();
+    let service = KeyService::new(Arc::new(store), clock(), ids());
+    let err = service
+        .revoke_account_key(
+            WorkspaceId::from_uuid(Uuid::from_u128(1)),
+            ApiKeyId::from_uuid(Uuid::nil()),
+        )
+        .await;
+    assert!(matches!(err, Err(AuthError::Store(StoreError::NotFound))));
+}

@@ -60,17 +60,15 @@ pub async fn create_key(
 pub async fn revoke_key(req: HttpRequest, caller: Caller, state: web::Data<AppState>) -> Reply {
     caller.require(Ability::KeysWrite)?;
     let id: ApiKeyId = path_id(&req, "id")?;
-    let key = state
-        .store
-        .get_key(caller.workspace(), id)
+    state
+        .keys
+        .revoke_account_key(caller.workspace(), id)
         .await
         .map_err(|e| match e {
-            hania_domain::ports::StoreError::NotFound => ApiError::not_found("Key"),
+            hania_domain::services::AuthError::Store(hania_domain::ports::StoreError::NotFound) => {
+                ApiError::not_found("Key")
+            }
             other => other.into(),
         })?;
-    if key.kind.family() != hania_domain::api_key::KeyFamily::Account {
-        return Err(ApiError::not_found("Key"));
-    }
-    state.keys.revoke(caller.workspace(), id).await?;
     Ok(done("Key revoked"))
 }

@@ -142,12 +142,6 @@ impl HookStore for DieselStore {
                 .execute(c)
                 .await
                 .map_err(DbError::from)
-        })
-        .map_err(|e| match e.0 {
-            StoreError::Conflict(_) => {
-                StoreError::Conflict("the bot already has a hook for this tool".into())
-            }
-            other => other,
         })?;
         Ok(row.into_hook(tool.kind.type_name().to_owned(), tool.name))
     }
