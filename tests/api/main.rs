@@ -7,11 +7,13 @@
 mod bots;
 mod chat;
 mod conversations;
+mod discover;
 mod edges;
 mod idempotency;
 mod keys;
 mod limits;
 mod matrix;
+mod route_table;
 mod stream;
 mod tools;
 mod upstream;

@@ -3,22 +3,11 @@
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use hania_blackbox::{Backend, Method, TestApp, on_both_backends, read, spawn_with};
+use hania_blackbox::{Backend, Method, TestApp, on_both_backends, read, spawn_with, sse_events};
 use hania_domain::billing::BillingStatus;
 use hania_mock_llm::{Fault, MockConfig, MockLlm};
 use hania_server::Config;
 use serde_json::{Value, json};
-
-/// The `(event, data)` pairs of an SSE body.
-fn events(body: &str) -> Vec<(String, Value)> {
-    body.split("\n\n")
-        .filter_map(|block| {
-            let name = block.lines().find_map(|l| l.strip_prefix("event: "))?;
-            let data = block.lines().find_map(|l| l.strip_prefix("data: "))?;
-            Some((name.to_owned(), serde_json::from_str(data).unwrap()))
-        })
-        .collect()
-}
 
 async fn app_with(backend: Backend, mock: &MockLlm) -> TestApp {
     let config = Config {
@@ -62,7 +51,7 @@ async fn streamed_chat_matches_the_blocking_reply(backend: Backend) {
         ),
         ("no-cache", "no")
     );
-    let greeting = events(&response.text().await.unwrap());
+    let greeting = sse_events(&response.text().await.unwrap());
     let names: Vec<&str> = greeting.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, vec!["start", "delta", "done"]);
     assert_eq!(greeting[2].1["response"], "Welcome!");
@@ -77,7 +66,7 @@ async fn streamed_chat_matches_the_blocking_reply(backend: Backend) {
             Some(&body),
         )
         .await;
-    let streamed = events(&response.text().await.unwrap());
+    let streamed = sse_events(&response.text().await.unwrap());
     assert_eq!(streamed.first().unwrap().0, "start");
     assert_eq!(streamed.first().unwrap().1["conversation_id"], conversation);
     let deltas: String = streamed
@@ -159,7 +148,7 @@ async fn streamed_chat_matches_the_blocking_reply(backend: Backend) {
             Some(&body),
         )
         .await;
-    let failed = events(&response.text().await.unwrap());
+    let failed = sse_events(&response.text().await.unwrap());
     let (name, data) = failed.last().unwrap();
     assert_eq!(
         (name.as_str(), data["code"].as_str()),
@@ -194,7 +183,7 @@ async fn a_client_hang_up_cancels_upstream_and_keeps_the_partial_reply(backend: 
             &stream.next().await.unwrap().unwrap(),
         ));
     }
-    let conversation = events(&seen)[0].1["conversation_id"]
+    let conversation = sse_events(&seen)[0].1["conversation_id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -239,4 +228,56 @@ async fn a_client_hang_up_cancels_upstream_and_keeps_the_partial_reply(backend: 
     assert_eq!(billing["data"]["period_turns_used"], 1);
 }
 
-on_both_backends!(backend: streamed_chat_matches_the_blocking_reply, a_client_hang_up_cancels_upstream_and_keeps_the_partial_reply);
+async fn silence_is_filled_with_keep_alive_comments(backend: Backend) {
+    let mock = MockLlm::start(MockConfig::default()).await.unwrap();
+    let config = Config {
+        llm_base_url: Some(mock.base_url()),
+        stream_keepalive_ms: Some("50".into()),
+        ..Config::default()
+    };
+    let app = spawn_with(backend, config).await;
+    let bot = app
+        .create_bot(&app.key, json!({"name": "S", "system_prompt": "x"}))
+        .await;
+    let body = json!({"bot_id": bot, "message": "hi"});
+    // Silence before the provider's response head, then before its first
+    // token: both are waits the client must not time out on.
+    let slow_head = MockConfig {
+        reply: "Late but here.".into(),
+        header_latency: Duration::from_millis(400),
+        ..MockConfig::default()
+    };
+    let slow_token = MockConfig {
+        reply: "Late but here.".into(),
+        first_token_latency: Duration::from_millis(400),
+        ..MockConfig::default()
+    };
+    for (phase, config) in [("head", slow_head), ("first token", slow_token)] {
+        mock.set_config(config);
+        let response = app
+            .call(
+                Method::POST,
+                "/api/v1/chat/send-stream",
+                &app.key,
+                Some(&body),
+            )
+            .await;
+        let text = response.text().await.unwrap();
+        let first_delta = text.find("event: delta").unwrap();
+        let keep_alives = text[..first_delta].matches(": keep-alive\n\n").count();
+        assert!(
+            keep_alives >= 3,
+            "{phase}: {keep_alives} keep-alives while waiting 400 ms at 50 ms: {text}"
+        );
+        assert_eq!(
+            sse_events(&text).last().unwrap().1["response"],
+            "Late but here."
+        );
+    }
+}
+
+on_both_backends!(
+    backend: streamed_chat_matches_the_blocking_reply,
+    a_client_hang_up_cancels_upstream_and_keeps_the_partial_reply,
+    silence_is_filled_with_keep_alive_comments
+);

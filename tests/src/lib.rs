@@ -174,6 +174,36 @@ pub async fn read(response: Response) -> (u16, Value) {
     (status, json)
 }
 
+/// The `(event, data)` pairs of a named-event SSE body (comments and
+/// unnamed events skipped).
+pub fn sse_events(body: &str) -> Vec<(String, Value)> {
+    body.split("\n\n")
+        .filter_map(|block| {
+            let name = block.lines().find_map(|l| l.strip_prefix("event: "))?;
+            let data = block.lines().find_map(|l| l.strip_prefix("data: "))?;
+            Some((name.to_owned(), serde_json::from_str(data).unwrap()))
+        })
+        .collect()
+}
+
+/// The `data:` payloads of an SSE body, in order.
+pub fn sse_data(body: &str) -> Vec<String> {
+    body.lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .map(str::to_owned)
+        .collect()
+}
+
+impl TestApp {
+    /// Suspends or resumes the workspace's billing.
+    pub async fn set_billing(&self, status: hania_domain::billing::BillingStatus) {
+        self.store
+            .set_billing_status(self.workspace, status, time::OffsetDateTime::now_utc())
+            .await
+            .unwrap();
+    }
+}
+
 /// Declares `#[tokio::test]`s running `$case(app)` on SQLite and PostgreSQL
 /// (or, with `backend:` first, `$case(backend)` for cases that start the
 /// server themselves).

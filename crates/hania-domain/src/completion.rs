@@ -52,6 +52,9 @@ pub struct CompletionRequest {
     pub max_tokens: Option<u32>,
     /// Functions the model may call.
     pub tools: Vec<ToolSpec>,
+    /// Ask for a single JSON object as the answer (OpenAI's
+    /// `response_format: {"type": "json_object"}`).
+    pub json_output: bool,
 }
 
 /// Tokens a turn used.

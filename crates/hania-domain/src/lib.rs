@@ -18,6 +18,7 @@ pub mod bot_changes;
 pub mod completion;
 pub mod conversation;
 pub mod cron;
+pub mod discovery;
 pub mod field_update;
 pub mod hook;
 pub mod ids;

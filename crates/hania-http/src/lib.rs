@@ -18,7 +18,9 @@ pub mod openapi;
 pub mod rate_limit;
 pub mod request_id;
 pub mod routes;
+pub mod sse;
 pub mod state;
+pub mod turn_stream;
 
 pub use openapi::openapi_json;
 pub use rate_limit::InMemoryRateLimiter;

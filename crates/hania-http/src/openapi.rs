@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::routes::{
-    billing, bots, chat, chat_stream, conversations, health, hooks, keys, tools, widgets,
+    billing, bots, chat, chat_stream, conversations, discover, health, hooks, keys, tools, widgets,
 };
 
 struct SecuritySchemes;
@@ -41,6 +41,7 @@ impl Modify for SecuritySchemes {
         health::healthz, health::readyz,
         chat::send, chat_stream::send_stream,
         bots::list_bots, bots::create_bot, bots::get_bot, bots::update_bot, bots::delete_bot, bots::patch_metadata,
+        discover::discover,
         conversations::list_conversations, conversations::get_conversation, conversations::get_trace,
         conversations::delete_conversation,
         hooks::list_hooks, hooks::create_hook, hooks::update_hook, hooks::delete_hook,

@@ -1,13 +1,17 @@
 //! What every handler shares.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use hania_domain::ports::ModelProvider;
 use hania_domain::ports::{Clock, IdGenerator, RateLimiter, Storage};
 use hania_domain::services::{
-    BotService, ChatPorts, ChatService, ChatSettings, HookService, KeyService, ToolService,
-    WidgetKeyService,
+    BotService, ChatPorts, ChatService, ChatSettings, DiscoveryService, HookService, KeyService,
+    ToolService, WidgetKeyService,
 };
+
+/// Default silence after which a stream gets a `: keep-alive` comment.
+pub const DEFAULT_STREAM_KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// The application state, shared by all workers.
 pub struct AppState {
@@ -31,6 +35,10 @@ pub struct AppState {
     pub widgets: WidgetKeyService,
     /// Chat turns.
     pub chat: ChatService,
+    /// Bot drafting.
+    pub discovery: DiscoveryService,
+    /// Silence after which a stream gets a `: keep-alive` comment.
+    pub stream_keep_alive: Duration,
 }
 
 impl AppState {
@@ -43,6 +51,12 @@ impl AppState {
         provider: Arc<dyn ModelProvider>,
         chat_settings: ChatSettings,
     ) -> Self {
+        let discovery = DiscoveryService::new(
+            provider.clone(),
+            store.clone(),
+            clock.clone(),
+            chat_settings.default_model.clone(),
+        );
         let chat_ports = ChatPorts {
             bots: store.clone(),
             conversations: store.clone(),
@@ -55,6 +69,8 @@ impl AppState {
         };
         Self {
             chat: ChatService::new(chat_ports, chat_settings),
+            discovery,
+            stream_keep_alive: DEFAULT_STREAM_KEEP_ALIVE,
             keys: KeyService::new(store.clone(), clock.clone(), ids.clone()),
             bots: BotService::new(store.clone(), clock.clone(), ids.clone()),
             tools: ToolService::new(store.clone(), clock.clone(), ids.clone()),

@@ -25,10 +25,17 @@ impl OfflineProvider {
             .rev()
             .find(|m| m.role == Role::User)
             .map_or("", |m| m.content.as_str());
-        let content = format!(
+        let notice = format!(
             "[offline] No model provider is configured, so this is not a real answer. \
              Set HANIA_LLM_BASE_URL (and HANIA_LLM_API_KEY) to connect one. You said: {last}"
         );
+        // Asked for JSON, it still answers JSON: the notice as the
+        // `system_prompt` of a draft (see `hania_domain::discovery`).
+        let content = if request.json_output {
+            serde_json::json!({ "system_prompt": notice }).to_string()
+        } else {
+            notice
+        };
         let prompt_tokens = request
             .messages
             .iter()
@@ -96,7 +103,18 @@ mod tests {
             temperature: None,
             max_tokens: None,
             tools: vec![],
+            json_output: false,
         }
+    }
+
+    #[tokio::test]
+    async fn offline_json_answers_are_json_that_say_so() {
+        let mut asked = request();
+        asked.json_output = true;
+        let whole = OfflineProvider.complete(&asked).await.unwrap();
+        let value: serde_json::Value = serde_json::from_str(&whole.content).unwrap();
+        let prompt = value["system_prompt"].as_str().unwrap();
+        assert!(prompt.starts_with("[offline]") && prompt.ends_with("You said: Hello there"));
     }
 
     #[tokio::test]

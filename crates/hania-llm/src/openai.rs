@@ -121,6 +121,9 @@ fn body(request: &CompletionRequest, stream: bool) -> Value {
     if let Some(max) = request.max_tokens {
         body["max_tokens"] = json!(max);
     }
+    if request.json_output {
+        body["response_format"] = json!({"type": "json_object"});
+    }
     if !request.tools.is_empty() {
         body["tools"] = request
             .tools
@@ -316,6 +319,7 @@ mod tests {
             temperature: Some(0.2),
             max_tokens: None,
             tools: vec![],
+            json_output: false,
         };
         let b = body(&request, true);
         assert_eq!(
@@ -327,5 +331,23 @@ mod tests {
         );
         assert_eq!(b["temperature"], 0.2);
         assert!(b.get("tools").is_none() && body(&request, false).get("stream_options").is_none());
+    }
+
+    #[test]
+    fn json_output_asks_for_a_json_object() {
+        let mut request = CompletionRequest {
+            model: "m".into(),
+            messages: vec![],
+            temperature: None,
+            max_tokens: None,
+            tools: vec![],
+            json_output: false,
+        };
+        assert!(body(&request, false).get("response_format").is_none());
+        request.json_output = true;
+        assert_eq!(
+            body(&request, false)["response_format"],
+            json!({"type": "json_object"})
+        );
     }
 }

@@ -27,6 +27,7 @@ fn request() -> CompletionRequest {
         temperature: Some(0.5),
         max_tokens: None,
         tools: vec![],
+        json_output: false,
     }
 }
 

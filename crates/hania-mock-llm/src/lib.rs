@@ -44,6 +44,9 @@ pub enum Fault {
 pub struct MockConfig {
     /// The answer text; streamed word by word.
     pub reply: String,
+    /// Wait before the response head is sent (a provider queueing the
+    /// request).
+    pub header_latency: Duration,
     /// Wait before the first token (or the whole blocking answer).
     pub first_token_latency: Duration,
     /// Wait between streamed tokens.
@@ -56,6 +59,7 @@ impl Default for MockConfig {
     fn default() -> Self {
         Self {
             reply: "Hello from the mock model, here to help.".into(),
+            header_latency: Duration::ZERO,
             first_token_latency: Duration::ZERO,
             inter_token_delay: Duration::ZERO,
             fault: Fault::None,
@@ -142,6 +146,7 @@ async fn completions(shared: web::Data<Shared>, body: web::Json<Value>) -> HttpR
     if config.fault == Fault::Stall {
         tokio::time::sleep(Duration::from_secs(3600)).await;
     }
+    tokio::time::sleep(config.header_latency).await;
     let model = body["model"].as_str().unwrap_or("mock-model").to_owned();
     let words = tokens(&config.reply);
     let usage = json!({"prompt_tokens": prompt_tokens(&body), "completion_tokens": words.len()});

@@ -1,7 +1,9 @@
 //! Configuration: environment variables, optionally on top of a TOML file
 //! with the same keys in lower case without the `HANIA_` prefix
 //! (`bind`, `database_url`, `bootstrap_key`, `llm_base_url`, `llm_api_key`,
-//! `llm_model`, `model_prices`, `bootstrap_balance`). The environment wins. Secrets never appear in `Debug`.
+//! `llm_model`, `llm_timeout_ms`, `model_prices`, `bootstrap_balance`,
+//! `stream_keepalive_ms`). The environment wins. Secrets never appear in
+//! `Debug`.
 
 use std::fmt;
 use std::path::Path;
@@ -38,6 +40,9 @@ pub struct Config {
     /// `HANIA_BOOTSTRAP_BALANCE`: the first workspace's starting balance
     /// in currency units (default 10).
     pub bootstrap_balance: Option<String>,
+    /// `HANIA_STREAM_KEEPALIVE_MS`: silence after which a stream gets a
+    /// `: keep-alive` comment (default 15 000).
+    pub stream_keepalive_ms: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -53,6 +58,7 @@ impl fmt::Debug for Config {
             .field("model_prices", &self.model_prices)
             .field("llm_timeout_ms", &self.llm_timeout_ms)
             .field("bootstrap_balance", &self.bootstrap_balance)
+            .field("stream_keepalive_ms", &self.stream_keepalive_ms)
             .finish()
     }
 }
@@ -103,6 +109,23 @@ impl Config {
         set(&mut self.model_prices, get("HANIA_MODEL_PRICES"));
         set(&mut self.llm_timeout_ms, get("HANIA_LLM_TIMEOUT_MS"));
         set(&mut self.bootstrap_balance, get("HANIA_BOOTSTRAP_BALANCE"));
+        set(
+            &mut self.stream_keepalive_ms,
+            get("HANIA_STREAM_KEEPALIVE_MS"),
+        );
+    }
+
+    /// Silence after which a stream gets a keep-alive comment.
+    pub fn stream_keep_alive(&self) -> Result<std::time::Duration> {
+        match &self.stream_keepalive_ms {
+            None => Ok(hania_http::state::DEFAULT_STREAM_KEEP_ALIVE),
+            Some(ms) => {
+                let ms: u64 = ms.trim().parse().ok().filter(|ms| *ms > 0).context(
+                    "HANIA_STREAM_KEEPALIVE_MS must be a positive number of milliseconds",
+                )?;
+                Ok(std::time::Duration::from_millis(ms))
+            }
+        }
     }
 
     /// The listen address.

@@ -56,14 +56,16 @@ pub async fn bootstrap(store: Arc<dyn Storage>, config: &Config) -> Result<Optio
 pub async fn start(config: &Config, workers: Option<usize>) -> Result<Running> {
     let store = open_store(&config.database_url()).await?;
     let bootstrap = bootstrap(store.clone(), config).await?;
-    let state = web::Data::new(AppState::new(
+    let mut state = AppState::new(
         store,
         Arc::new(SystemClock),
         Arc::new(RandomIds),
         Arc::new(InMemoryRateLimiter::default()),
         crate::llm::provider(config)?,
         crate::llm::chat_settings(config)?,
-    ));
+    );
+    state.stream_keep_alive = config.stream_keep_alive()?;
+    let state = web::Data::new(state);
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(from_fn(request_id))

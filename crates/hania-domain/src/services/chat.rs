@@ -185,6 +185,7 @@ impl ChatService {
                 temperature: bot.temperature,
                 max_tokens: None,
                 tools: Vec::new(),
+                json_output: false,
             },
             agent_mode: req.agent_mode,
         }))

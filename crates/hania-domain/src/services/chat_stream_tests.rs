@@ -81,6 +81,7 @@ fn turn() -> ModelTurn {
             temperature: None,
             max_tokens: None,
             tools: vec![],
+            json_output: false,
         },
         agent_mode: false,
     }

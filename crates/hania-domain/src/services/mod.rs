@@ -6,6 +6,7 @@ mod chat;
 pub mod chat_prompt;
 mod chat_stream;
 mod chat_types;
+mod discovery;
 mod error;
 mod hooks;
 mod keys;
@@ -19,6 +20,7 @@ pub use chat::{
     ModelTurn, PreparedTurn,
 };
 pub use chat_stream::StreamOutcome;
+pub use discovery::{Discovery, DiscoveryService};
 pub use error::ServiceError;
 pub use hooks::{HookChanges, HookService};
 pub use keys::{AuthError, KeyService, NewAccountKey};

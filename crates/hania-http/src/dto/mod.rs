@@ -4,6 +4,7 @@
 pub mod bot;
 pub mod chat;
 pub mod conversation;
+pub mod discovery;
 pub mod key;
 pub mod names;
 pub mod serde_util;

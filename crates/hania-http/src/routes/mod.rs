@@ -6,6 +6,7 @@ pub mod bots;
 pub mod chat;
 pub mod chat_stream;
 pub mod conversations;
+pub mod discover;
 pub mod health;
 pub mod hooks;
 pub mod keys;
@@ -45,6 +46,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     resource("/bots", &["GET", "POST"])
                         .route(web::get().to(bots::list_bots))
                         .route(web::post().to(bots::create_bot)),
+                )
+                .service(
+                    resource("/bots/discover", &["POST"]).route(web::post().to(discover::discover)),
                 )
                 .service(
                     resource("/bots/{id}", &["GET", "PUT", "DELETE"])

@@ -1,0 +1,158 @@
+//! Server-sent events shared by every streaming endpoint: the event
+//! format, the channel between a spawned producer and the response body,
+//! and relaying a provider stream with keep-alive comments.
+//!
+//! The provider stream always runs in a spawned task that feeds a channel.
+//! When the client goes away the channel closes, the task stops reading and
+//! drops the provider stream, which cancels the upstream request.
+
+use std::time::Duration;
+
+use actix_web::HttpResponse;
+use actix_web::web::Bytes;
+use futures::StreamExt;
+use hania_domain::completion::{CompletionStream, StreamChunk};
+use hania_domain::services::StreamOutcome;
+use serde_json::json;
+use tokio::sync::mpsc;
+
+/// The keep-alive comment.
+const KEEP_ALIVE: &[u8] = b": keep-alive\n\n";
+/// Events buffered between the producer and a slow client.
+const CHANNEL_CAPACITY: usize = 64;
+
+/// A named event with JSON data.
+pub fn event(name: &str, data: &serde_json::Value) -> Bytes {
+    Bytes::from(format!("event: {name}\ndata: {data}\n\n"))
+}
+
+/// An unnamed `data:` line (the slug dialect's format).
+pub fn data_line(data: &str) -> Bytes {
+    Bytes::from(format!("data: {data}\n\n"))
+}
+
+/// The client left: nothing more can be sent.
+#[derive(Debug, Clone, Copy)]
+pub struct Gone;
+
+/// Where a producer writes events: the client's channel and, optionally, a
+/// transcript of everything sent (kept as an idempotent replay).
+pub struct Sink {
+    tx: mpsc::Sender<Bytes>,
+    transcript: Option<String>,
+}
+
+impl Sink {
+    /// Sends one event.
+    pub async fn send(&mut self, bytes: Bytes) -> Result<(), Gone> {
+        if let Some(transcript) = &mut self.transcript {
+            transcript.push_str(&String::from_utf8_lossy(&bytes));
+        }
+        self.tx.send(bytes).await.map_err(|_| Gone)
+    }
+
+    /// Everything sent, when a transcript was asked for.
+    pub fn into_transcript(self) -> Option<String> {
+        self.transcript
+    }
+}
+
+/// A sink and the `text/event-stream` response that streams what it gets
+/// (`Cache-Control: no-cache`, `X-Accel-Buffering: no`).
+pub fn open(keep_transcript: bool) -> (Sink, HttpResponse) {
+    let (tx, rx) = mpsc::channel::<Bytes>(CHANNEL_CAPACITY);
+    let sink = Sink {
+        tx,
+        transcript: keep_transcript.then(String::new),
+    };
+    let body = futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|bytes| (Ok::<_, actix_web::Error>(bytes), rx))
+    });
+    let response = HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header(("cache-control", "no-cache"))
+        .insert_header(("x-accel-buffering", "no"))
+        .streaming(body);
+    (sink, response)
+}
+
+/// Awaits `work` while sending a `: keep-alive` comment after every
+/// `keep_alive` of silence. If the client leaves first, `work` is dropped
+/// (cancelling it) and [`Gone`] returned.
+pub async fn wait_with_keep_alive<F: Future>(
+    work: F,
+    sink: &Sink,
+    keep_alive: Duration,
+) -> Result<F::Output, Gone> {
+    let mut work = std::pin::pin!(work);
+    loop {
+        tokio::select! {
+            output = &mut work => return Ok(output),
+            () = sink.tx.closed() => return Err(Gone),
+            () = tokio::time::sleep(keep_alive) => {
+                sink.tx.send(Bytes::from_static(KEEP_ALIVE)).await.map_err(|_| Gone)?;
+            }
+        }
+    }
+}
+
+/// How each text delta is written.
+pub type DeltaFormat = fn(&str) -> Bytes;
+
+/// The native `event: delta` with `{"content": …}`.
+pub fn native_delta(text: &str) -> Bytes {
+    event("delta", &json!({ "content": text }))
+}
+
+/// Relays a provider stream: each delta is written with `format`, a
+/// `: keep-alive` comment goes out after every `keep_alive` of silence,
+/// and relaying stops when the stream ends or fails or the client leaves.
+/// The stream is not dropped here; the caller drops it right after, which
+/// cancels an unfinished upstream request.
+pub async fn relay(
+    stream: &mut CompletionStream,
+    sink: &mut Sink,
+    keep_alive: Duration,
+    format: DeltaFormat,
+) -> StreamOutcome {
+    let mut outcome = StreamOutcome::default();
+    loop {
+        let item = tokio::select! {
+            item = stream.next() => item,
+            () = sink.tx.closed() => { outcome.interrupted = true; break; }
+            () = tokio::time::sleep(keep_alive) => {
+                if sink.tx.send(Bytes::from_static(KEEP_ALIVE)).await.is_err() {
+                    outcome.interrupted = true;
+                    break;
+                }
+                continue;
+            }
+        };
+        match item {
+            Some(Ok(StreamChunk::Delta(text))) => {
+                outcome.text.push_str(&text);
+                if sink.send(format(&text)).await.is_err() {
+                    outcome.interrupted = true;
+                    break;
+                }
+            }
+            Some(Ok(StreamChunk::Finished {
+                model,
+                usage,
+                finish_reason,
+            })) => {
+                (outcome.model, outcome.usage, outcome.finish_reason) =
+                    (Some(model), usage, finish_reason);
+            }
+            Some(Ok(StreamChunk::ToolCall(_))) => {}
+            Some(Err(error)) => {
+                outcome.error = Some(error);
+                break;
+            }
+            None => break,
+        }
+    }
+    outcome
+}

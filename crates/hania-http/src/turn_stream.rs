@@ -1,0 +1,150 @@
+//! A prepared chat turn answered as server-sent events, in any dialect's
+//! format. The engine's rules (greeting, recording, partial answers on
+//! disconnect, charging only produced tokens) are the same for every
+//! dialect; only the bytes on the wire differ.
+
+use actix_web::HttpResponse;
+use actix_web::web::{self, Bytes};
+use hania_domain::ids::{ConversationId, WorkspaceId};
+use hania_domain::services::{ChatReply, ModelTurn, PreparedTurn, StreamOutcome};
+use serde_json::json;
+
+use crate::dto::chat::ChatSendReply;
+use crate::error::ApiError;
+use crate::sse::{self, DeltaFormat, Sink};
+use crate::state::AppState;
+
+/// How a dialect writes a streamed turn.
+pub struct StreamFormat {
+    /// The first event, if the dialect has one.
+    pub start: fn(ConversationId) -> Option<Bytes>,
+    /// Each text delta.
+    pub delta: DeltaFormat,
+    /// The end of a complete answer.
+    pub done: fn(&ChatReply) -> Bytes,
+    /// The end of a failed one.
+    pub error: fn(ApiError) -> Bytes,
+}
+
+/// The native format: `start`, `delta`s, then `done` or `error` events.
+pub const NATIVE: StreamFormat = StreamFormat {
+    start: |conversation_id| {
+        Some(sse::event(
+            "start",
+            &json!({ "conversation_id": conversation_id }),
+        ))
+    },
+    delta: sse::native_delta,
+    done: |reply| {
+        sse::event(
+            "done",
+            &serde_json::to_value(ChatSendReply::from(reply)).unwrap_or_default(),
+        )
+    },
+    error: |error| {
+        let (_, code) = error.status_and_code();
+        sse::event(
+            "error",
+            &json!({"code": code, "message": error.to_string()}),
+        )
+    },
+};
+
+/// Where a stream's transcript is remembered for idempotent replays.
+pub type ReplayKey = Option<(WorkspaceId, String)>;
+
+/// Answers a prepared turn as a stream: a greeting at once, a model turn
+/// from a spawned task.
+pub fn respond(
+    state: web::Data<AppState>,
+    prepared: PreparedTurn,
+    format: &'static StreamFormat,
+    replay: ReplayKey,
+) -> HttpResponse {
+    let (mut sink, response) = sse::open(replay.is_some());
+    match prepared {
+        PreparedTurn::Answered(reply) => {
+            tokio::spawn(async move {
+                let events = (format.start)(reply.conversation_id)
+                    .into_iter()
+                    .chain([(format.delta)(&reply.response), (format.done)(&reply)]);
+                for bytes in events {
+                    let _ = sink.send(bytes).await;
+                }
+                remember(&state, replay, sink).await;
+            });
+        }
+        PreparedTurn::Model(turn) => {
+            tokio::spawn(pump(state, turn, format, sink, replay));
+        }
+    }
+    response
+}
+
+/// Drives the provider stream, then records the outcome and ends the
+/// stream with `done` or `error` (unless the client already left).
+async fn pump(
+    state: web::Data<AppState>,
+    turn: ModelTurn,
+    format: &'static StreamFormat,
+    mut sink: Sink,
+    replay: ReplayKey,
+) {
+    let started = state.clock.now();
+    let started_ok = match (format.start)(turn.conversation_id) {
+        Some(start) => sink.send(start).await.is_ok(),
+        None => true,
+    };
+    let outcome = if !started_ok {
+        StreamOutcome {
+            interrupted: true,
+            ..StreamOutcome::default()
+        }
+    } else {
+        let opening = state.chat.open_stream(&turn);
+        match sse::wait_with_keep_alive(opening, &sink, state.stream_keep_alive).await {
+            Err(sse::Gone) => StreamOutcome {
+                interrupted: true,
+                ..StreamOutcome::default()
+            },
+            Ok(Err(error)) => StreamOutcome {
+                error: Some(error),
+                ..StreamOutcome::default()
+            },
+            // The provider stream is dropped at the end of this arm: an
+            // unfinished upstream request ends there.
+            Ok(Ok(mut stream)) => {
+                sse::relay(
+                    &mut stream,
+                    &mut sink,
+                    state.stream_keep_alive,
+                    format.delta,
+                )
+                .await
+            }
+        }
+    };
+    let interrupted = outcome.interrupted;
+    let result = state.chat.finish_stream(turn, started, outcome).await;
+    if !interrupted {
+        let last = match result {
+            Ok(reply) => (format.done)(&reply),
+            Err(error) => (format.error)(error.into()),
+        };
+        let _ = sink.send(last).await;
+    }
+    remember(&state, replay, sink).await;
+}
+
+async fn remember(state: &AppState, replay: ReplayKey, sink: Sink) {
+    let (Some((workspace, key)), Some(transcript)) = (replay, sink.into_transcript()) else {
+        return;
+    };
+    let stored = state
+        .store
+        .complete_idempotency_key(workspace, &key, 200, "text/event-stream", &transcript)
+        .await;
+    if let Err(error) = stored {
+        tracing::error!(%error, "could not store an idempotent stream");
+    }
+}
