@@ -35,21 +35,27 @@ pub fn slugify(name: &str) -> String {
     }
 }
 
-/// Checks a slug given explicitly by a client.
+/// Checks a slug given explicitly by a client: lowercase letters, digits,
+/// and inner hyphens or underscores. (Underscores let a bot keep an id
+/// from another platform, such as Hansei's `bot_4uPeOYWyQ01C8Epg`
+/// lowercased, so old clients keep working.)
 pub fn validate_slug(slug: &str) -> Result<(), ValidationError> {
+    let separator = |c: char| c == '-' || c == '_';
     let well_formed = !slug.is_empty()
         && slug.len() <= MAX_SLUG_CHARS
         && slug
             .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !slug.starts_with('-')
-        && !slug.ends_with('-');
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && !slug.starts_with(separator)
+        && !slug.ends_with(separator);
     if well_formed {
         Ok(())
     } else {
         Err(ValidationError::new(
             "slug",
-            format!("must be 1 to {MAX_SLUG_CHARS} lowercase letters, digits and inner hyphens"),
+            format!(
+                "must be 1 to {MAX_SLUG_CHARS} lowercase letters, digits and inner hyphens or underscores"
+            ),
         ))
     }
 }
@@ -105,7 +111,17 @@ mod tests {
     #[test]
     fn explicit_slugs_are_checked() {
         assert!(validate_slug("support-agent").is_ok());
-        for bad in ["", "Upper", "-lead", "trail-", "sp ace", &"a".repeat(65)] {
+        assert!(validate_slug("bot_4upeoywyq01c8epg").is_ok());
+        for bad in [
+            "",
+            "Upper",
+            "-lead",
+            "trail-",
+            "_lead",
+            "trail_",
+            "sp ace",
+            &"a".repeat(65),
+        ] {
             assert!(validate_slug(bad).is_err(), "{bad}");
         }
     }

@@ -5,7 +5,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, ResponseError, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures::future::{Ready, ready};
 use hania_domain::ability::Ability;
 use hania_domain::api_key::{ApiKey, KeyFamily};
@@ -13,6 +13,7 @@ use hania_domain::ids::WorkspaceId;
 use hania_domain::ports::RateDecision;
 use hania_domain::services::KeyService;
 
+use crate::dialects::Dialect;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -73,26 +74,51 @@ pub fn add_rate_headers(headers: &mut HeaderMap, decision: &RateDecision) {
     }
 }
 
-fn refuse(req: ServiceRequest, error: ApiError) -> ServiceResponse<BoxBody> {
-    req.into_response(error.error_response())
+fn refuse(req: ServiceRequest, dialect: Dialect, error: ApiError) -> ServiceResponse<BoxBody> {
+    req.into_response(dialect.error_response(&error))
 }
 
-/// Middleware of the account-key API: refuses browser cross-origin calls
-/// (account keys are server-to-server), authenticates the bearer key,
-/// counts the request against the key's hourly limit, and adds the
-/// rate-limit headers to every authenticated response.
+/// Middleware of the native `/api/v1` scope (bearer account keys).
 pub async fn account_auth(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    authenticate(req, next, Dialect::Native).await
+}
+
+/// Middleware of the Hansei dialect (`X-API-KEY`).
+pub async fn hansei_auth(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    authenticate(req, next, Dialect::Hansei).await
+}
+
+/// Middleware of the slug dialect (bearer account keys).
+pub async fn slug_auth(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    authenticate(req, next, Dialect::Slug).await
+}
+
+/// Refuses browser cross-origin calls (account keys are server-to-server),
+/// authenticates the account key where `dialect` carries it, counts the
+/// request against the key's hourly limit, and adds the rate-limit headers
+/// to every authenticated response. Refusals are in the dialect's shape.
+async fn authenticate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+    dialect: Dialect,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-        return Ok(refuse(req, ApiError::Internal));
+        return Ok(refuse(req, dialect, ApiError::Internal));
     };
     if req.headers().contains_key(header::ORIGIN) {
         let message = "Account API keys cannot be used from a browser; use a widget key";
-        return Ok(refuse(req, ApiError::Forbidden(message.into())));
+        return Ok(refuse(req, dialect, ApiError::Forbidden(message.into())));
     }
-    let authenticated = match bearer_token(req.headers()) {
+    let authenticated = match dialect.key(req.headers()) {
         Some(token) => state
             .keys
             .authenticate(token, KeyFamily::Account)
@@ -102,13 +128,13 @@ pub async fn account_auth(
     };
     let key = match authenticated {
         Ok(key) => key,
-        Err(error) => return Ok(refuse(req, error)),
+        Err(error) => return Ok(refuse(req, dialect, error)),
     };
     let limit = match key.rate_limit_per_hour {
         Some(limit) => limit,
         None => match state.store.get_workspace(key.workspace_id).await {
             Ok(workspace) => workspace.default_rate_limit_per_hour,
-            Err(error) => return Ok(refuse(req, error.into())),
+            Err(error) => return Ok(refuse(req, dialect, error.into())),
         },
     };
     let now = state.clock.now();
@@ -117,12 +143,8 @@ pub async fn account_auth(
         req.extensions_mut().insert(Caller { key });
         next.call(req).await?.map_into_boxed_body()
     } else {
-        refuse(
-            req,
-            ApiError::RateLimited {
-                retry_after: decision.retry_after(now),
-            },
-        )
+        let retry_after = decision.retry_after(now);
+        refuse(req, dialect, ApiError::RateLimited { retry_after })
     };
     add_rate_headers(response.headers_mut(), &decision);
     Ok(response)

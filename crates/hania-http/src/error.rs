@@ -8,7 +8,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::{HttpResponse, HttpResponseBuilder, ResponseError};
 use hania_domain::billing::BillingRefusal;
 use hania_domain::ports::StoreError;
 use hania_domain::services::{AuthError, BotError, ChatError, ServiceError};
@@ -114,8 +114,21 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let (status, code) = self.status_and_code();
-        let mut response = HttpResponse::build(status);
+        let (_, code) = self.status_and_code();
+        self.response_head().json(ErrorBody {
+            success: false,
+            data: None,
+            message: self.to_string(),
+            code: code.into(),
+        })
+    }
+}
+
+impl ApiError {
+    /// The status and headers (`Allow`, `Retry-After`) of the error's
+    /// response, for any dialect to add its body to.
+    pub fn response_head(&self) -> HttpResponseBuilder {
+        let mut response = HttpResponse::build(self.status_and_code().0);
         match self {
             ApiError::MethodNotAllowed(allowed) => {
                 if let Ok(value) = HeaderValue::from_str(&allowed.join(", ")) {
@@ -127,12 +140,7 @@ impl ResponseError for ApiError {
             }
             _ => {}
         }
-        response.json(ErrorBody {
-            success: false,
-            data: None,
-            message: self.to_string(),
-            code: code.into(),
-        })
+        response
     }
 }
 

@@ -9,6 +9,7 @@
 //! or port scoped to the caller's workspace, and map the result.
 
 pub mod auth;
+pub mod dialects;
 pub mod dto;
 pub mod envelope;
 pub mod error;

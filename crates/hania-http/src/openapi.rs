@@ -1,10 +1,11 @@
 //! The OpenAPI 3.1 document, generated from the handlers and DTOs, and the
 //! offline docs UI at `/docs`.
 
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::dialects::{hansei, slug};
 use crate::routes::{
     billing, bots, chat, chat_stream, conversations, discover, health, hooks, keys, tools, widgets,
 };
@@ -24,6 +25,25 @@ impl Modify for SecuritySchemes {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "hansei_api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-API-KEY",
+                "An account API key (`hania_sk_…`) with `chat:send`, as Hansei clients send it.",
+            ))),
+        );
+        components.add_security_scheme(
+            "slug_bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("hania_sk_…")
+                    .description(Some(
+                        "An account API key with `chat:send`, as slug-platform clients send it.",
+                    ))
+                    .build(),
+            ),
+        );
     }
 }
 
@@ -34,7 +54,8 @@ impl Modify for SecuritySchemes {
         title = "Hania server API",
         description = "Self-hostable backend for AI chat agents. Every response carries `X-Request-Id`; \
                        authenticated responses carry `X-RateLimit-Limit`, `X-RateLimit-Remaining` and \
-                       `X-RateLimit-Reset`. Errors use the envelope `{success: false, data: null, message, code}`.",
+                       `X-RateLimit-Reset`. Native errors use the envelope `{success: false, data: null, message, code}`; \
+                       the compatible dialects use their own (see their tags).",
         license(name = "Apache-2.0")
     ),
     paths(
@@ -50,6 +71,7 @@ impl Modify for SecuritySchemes {
         widgets::revoke_widget_key,
         keys::list_keys, keys::create_key, keys::revoke_key,
         billing::get_billing,
+        hansei::send_message, slug::chat,
     ),
     modifiers(&SecuritySchemes),
     tags(
@@ -61,6 +83,10 @@ impl Modify for SecuritySchemes {
         (name = "Keys", description = "Account API keys"),
         (name = "Billing", description = "Plan, usage and balance"),
         (name = "Operations", description = "Health checks"),
+        (name = "Hansei-compatible", description = "`POST /public/v1/messages` for clients written against Hansei's API (seed 003); \
+            errors are `{code, message}`"),
+        (name = "Slug-compatible", description = "`POST /v1/api/chat/{slug}` for clients written against the slug platform's API \
+            (seed 004); errors are `{data: null, error: {name, message, details}}`"),
     )
 )]
 pub struct ApiDoc;

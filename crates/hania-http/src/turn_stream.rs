@@ -4,6 +4,7 @@
 //! dialect; only the bytes on the wire differ.
 
 use actix_web::HttpResponse;
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::web::{self, Bytes};
 use hania_domain::ids::{ConversationId, WorkspaceId};
 use hania_domain::services::{ChatReply, ModelTurn, PreparedTurn, StreamOutcome};
@@ -53,15 +54,24 @@ pub const NATIVE: StreamFormat = StreamFormat {
 /// Where a stream's transcript is remembered for idempotent replays.
 pub type ReplayKey = Option<(WorkspaceId, String)>;
 
-/// Answers a prepared turn as a stream: a greeting at once, a model turn
-/// from a spawned task.
+/// Answers a prepared turn as a stream (with an `X-Conversation-Id`
+/// header): a greeting at once, a model turn from a spawned task.
 pub fn respond(
     state: web::Data<AppState>,
     prepared: PreparedTurn,
     format: &'static StreamFormat,
     replay: ReplayKey,
 ) -> HttpResponse {
-    let (mut sink, response) = sse::open(replay.is_some());
+    let (mut sink, mut response) = sse::open(replay.is_some());
+    let conversation_id = match &prepared {
+        PreparedTurn::Answered(reply) => reply.conversation_id,
+        PreparedTurn::Model(turn) => turn.conversation_id,
+    };
+    if let Ok(value) = HeaderValue::from_str(&conversation_id.to_string()) {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static("x-conversation-id"), value);
+    }
     match prepared {
         PreparedTurn::Answered(reply) => {
             tokio::spawn(async move {

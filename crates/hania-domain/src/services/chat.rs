@@ -128,12 +128,11 @@ impl ChatService {
         if let Some(user) = &req.external_user_id {
             check_text("external_user_id", user, 256)?;
         }
-        let bot = self
-            .ports
-            .bots
-            .get_bot(ws, req.bot_id)
-            .await
-            .map_err(not_found("Bot"))?;
+        let bot = match &req.bot {
+            BotRef::Id(id) => self.ports.bots.get_bot(ws, *id).await,
+            BotRef::Slug(slug) => self.ports.bots.get_bot_by_slug(ws, slug).await,
+        }
+        .map_err(not_found("Bot"))?;
         if !bot.is_active() {
             return Err(ChatError::BotInactive);
         }
@@ -280,6 +279,7 @@ impl ChatService {
             step.result_summary = Some("interrupted: partial answer stored".into());
         }
         reply.metadata = Some(metadata);
+        let message_id = reply.id;
         let price = self
             .settings
             .prices
@@ -306,6 +306,7 @@ impl ChatService {
         self.ports.turns.record_turn(&record).await?;
         Ok(ChatReply {
             conversation_id: conversation,
+            message_id,
             response: completion.content,
             timestamp: at,
             model: Some(completion.model),
@@ -326,6 +327,8 @@ impl ChatService {
         now: OffsetDateTime,
     ) -> Result<ChatReply, ChatError> {
         let conversation = self.start(ws, bot, req, now).await?;
+        let answer = self.message(Role::Assistant, greeting, now);
+        let message_id = answer.id;
         let mut step = NewTraceStep::new(
             self.id::<TraceStepId>(),
             action_types::GREETING,
@@ -338,10 +341,7 @@ impl ChatService {
         let record = TurnRecord {
             workspace_id: ws,
             conversation_id: conversation.id,
-            messages: vec![
-                self.message(Role::User, &req.message, now),
-                self.message(Role::Assistant, greeting, now),
-            ],
+            messages: vec![self.message(Role::User, &req.message, now), answer],
             trace_steps: vec![step],
             charge: None,
             recorded_at: now,
@@ -349,6 +349,7 @@ impl ChatService {
         self.ports.turns.record_turn(&record).await?;
         Ok(ChatReply {
             conversation_id: conversation.id,
+            message_id,
             response: greeting.to_owned(),
             timestamp: now,
             model: None,

@@ -115,3 +115,33 @@ async fn foreign_conversations_inactive_bots_and_bad_input_are_refused() {
     let err = service(Mocks::default()).send(WS, empty).await.unwrap_err();
     assert!(matches!(err, ChatError::Validation(v) if v.field == "message"));
 }
+
+#[tokio::test]
+async fn bots_named_by_slug_are_looked_up_by_slug() {
+    let by_slug = |slug: &str| ChatRequest {
+        bot: BotRef::Slug(slug.into()),
+        ..request()
+    };
+    let mut m = Mocks::default();
+    m.bots.expect_get_bot().never();
+    m.bots
+        .expect_get_bot_by_slug()
+        .returning(|_, slug| match slug {
+            "support" => Ok(bot(Some("Hello!"))),
+            _ => Err(StoreError::NotFound),
+        });
+    m.conversations
+        .expect_find_open_conversation()
+        .returning(|_, _, _, _| Ok(None));
+    m.conversations
+        .expect_create_conversation()
+        .returning(|_| Ok(conversation(9, BOT)));
+    m.turns.expect_record_turn().returning(|_| Ok(recorded()));
+    let service = service(m);
+    let reply = service.send(WS, by_slug("support")).await.unwrap();
+    assert_eq!(reply.response, "Hello!");
+    assert!(matches!(
+        service.send(WS, by_slug("nobody")).await,
+        Err(ChatError::NotFound("Bot"))
+    ));
+}

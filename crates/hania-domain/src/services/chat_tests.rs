@@ -84,7 +84,7 @@ fn billing(status: BillingStatus, balance: i64, used: u32) -> BillingAccount {
 
 fn request() -> ChatRequest {
     ChatRequest {
-        bot_id: BOT,
+        bot: BotRef::Id(BOT),
         message: "Where is my October invoice?".into(),
         external_user_id: Some("user_8412".into()),
         conversation_id: None,

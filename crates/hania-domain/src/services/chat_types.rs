@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use crate::billing::BillingRefusal;
 use crate::completion::{ProviderError, TokenUsage};
 use crate::conversation::Channel;
-use crate::ids::{BotId, ConversationId};
+use crate::ids::{BotId, ConversationId, MessageId};
 use crate::money::ModelPrice;
 use crate::ports::{
     BotStore, Clock, ConversationStore, IdGenerator, MessageStore, ModelProvider, StoreError,
@@ -19,11 +19,21 @@ use crate::validation::ValidationError;
 /// Longest chat message.
 pub const MAX_MESSAGE_CHARS: usize = 32_000;
 
+/// How a client names the bot it talks to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BotRef {
+    /// By id (the native API).
+    Id(BotId),
+    /// By slug, unique per workspace (the slug dialect; the Hansei dialect
+    /// accepts either).
+    Slug(String),
+}
+
 /// A chat turn as asked by a client (any dialect).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatRequest {
     /// The bot to talk to.
-    pub bot_id: BotId,
+    pub bot: BotRef,
     /// The end user's message.
     pub message: String,
     /// The end user's id on the client's side.
@@ -43,6 +53,8 @@ pub struct ChatRequest {
 pub struct ChatReply {
     /// The conversation continued or started.
     pub conversation_id: ConversationId,
+    /// The stored answer message.
+    pub message_id: MessageId,
     /// The bot's answer.
     pub response: String,
     /// When the answer was stored.

@@ -16,8 +16,8 @@ mod workspaces;
 
 pub use bots::{BotError, BotService};
 pub use chat::{
-    ChatError, ChatPorts, ChatReply, ChatRequest, ChatService, ChatSettings, MAX_MESSAGE_CHARS,
-    ModelTurn, PreparedTurn,
+    BotRef, ChatError, ChatPorts, ChatReply, ChatRequest, ChatService, ChatSettings,
+    MAX_MESSAGE_CHARS, ModelTurn, PreparedTurn,
 };
 pub use chat_stream::StreamOutcome;
 pub use discovery::{Discovery, DiscoveryService};

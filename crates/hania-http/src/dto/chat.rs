@@ -2,7 +2,7 @@
 
 use hania_domain::conversation::Channel;
 use hania_domain::ids::{BotId, ConversationId};
-use hania_domain::services::{ChatReply, ChatRequest};
+use hania_domain::services::{BotRef, ChatReply, ChatRequest};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -42,7 +42,7 @@ impl ChatSendInput {
             None => Channel::Api,
         };
         Ok(ChatRequest {
-            bot_id: BotId::from_uuid(self.bot_id),
+            bot: BotRef::Id(BotId::from_uuid(self.bot_id)),
             message: self.message,
             external_user_id: self.external_user_id,
             conversation_id: self.conversation_id.map(ConversationId::from_uuid),

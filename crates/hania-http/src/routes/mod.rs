@@ -16,7 +16,8 @@ pub mod widgets;
 use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, Resource, web};
 
-use crate::auth::account_auth;
+use crate::auth::{account_auth, hansei_auth, slug_auth};
+use crate::dialects::{Dialect, hansei, slug};
 use crate::error::ApiError;
 use crate::extract::MAX_BODY_BYTES;
 
@@ -39,6 +40,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/healthz", &["GET"]).route(web::get().to(health::healthz)))
         .service(resource("/readyz", &["GET"]).route(web::get().to(health::readyz)))
         .service(crate::openapi::docs_service())
+        .service(
+            web::scope("/public/v1")
+                .wrap(from_fn(hansei_auth))
+                .service(
+                    Dialect::Hansei
+                        .resource("/messages", &["POST"])
+                        .route(web::post().to(hansei::send_message)),
+                )
+                .default_service(web::to(Dialect::Hansei.not_found())),
+        )
+        .service(
+            web::scope("/v1/api")
+                .wrap(from_fn(slug_auth))
+                .service(
+                    Dialect::Slug
+                        .resource("/chat/{slug}", &["POST"])
+                        .route(web::post().to(slug::chat)),
+                )
+                .default_service(web::to(Dialect::Slug.not_found())),
+        )
         .service(
             web::scope("/api/v1")
                 .wrap(from_fn(account_auth))

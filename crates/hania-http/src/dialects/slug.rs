@@ -1,0 +1,311 @@
+//! The slug-compatible dialect (seed `004_*`): `POST /v1/api/chat/{slug}`
+//! with a bearer key and `{message, stream, conversationId}`. Replies are
+//! `{data, error: null}`, errors `{data: null, error: {name, message,
+//! details}}`, and `stream: true` answers `data: {"chunk": …}` lines then
+//! `data: [DONE]`.
+
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, web};
+use hania_domain::ability::Ability;
+use hania_domain::billing::BillingRefusal;
+use hania_domain::conversation::Channel;
+use hania_domain::ids::{ConversationId, WorkspaceId};
+use hania_domain::services::{BotRef, ChatError, ChatReply, ChatRequest};
+use serde::Serialize;
+use serde_json::{Value, json};
+use utoipa::ToSchema;
+
+use super::Dialect;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::{RawBody, parse_json};
+use crate::idempotency::{self, Gate};
+use crate::sse;
+use crate::state::AppState;
+use crate::turn_stream::{self, StreamFormat};
+
+/// What went wrong.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SlugErrorDetail {
+    /// `ValidationError`, `UnauthorizedError`, `ForbiddenError`,
+    /// `NotFoundError`, `ConflictError`, `PaymentRequiredError`,
+    /// `RateLimitError`, `UpstreamError`, `TimeoutError`, …
+    pub name: String,
+    /// For humans.
+    pub message: String,
+    /// More about it: `{}`, or `{"code": …}` for 402, `{"retryAfter": n}`
+    /// for 429.
+    #[schema(value_type = Object)]
+    pub details: Value,
+}
+
+/// The error envelope.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"data": null, "error": {"name": "NotFoundError", "message": "Agent with slug 'support-agent' not found", "details": {}}}))]
+pub struct SlugErrorBody {
+    /// Always `null`.
+    #[schema(value_type = Option<Object>)]
+    pub data: Option<()>,
+    /// The error.
+    pub error: SlugErrorDetail,
+}
+
+fn error_detail(error: &ApiError) -> SlugErrorDetail {
+    let (name, message, details) = match error {
+        ApiError::Validation(m) | ApiError::InvalidParameter(m) => {
+            ("ValidationError", m.clone(), json!({}))
+        }
+        ApiError::Unauthorized => (
+            "UnauthorizedError",
+            "Invalid or missing API token".into(),
+            json!({}),
+        ),
+        ApiError::Forbidden(m) => ("ForbiddenError", m.clone(), json!({})),
+        ApiError::NotFound(m) => ("NotFoundError", m.clone(), json!({})),
+        ApiError::MethodNotAllowed(_) => ("MethodNotAllowedError", error.to_string(), json!({})),
+        ApiError::Conflict(m) => ("ConflictError", m.clone(), json!({})),
+        ApiError::PayloadTooLarge(_) => ("PayloadTooLargeError", error.to_string(), json!({})),
+        ApiError::Billing(refusal) => (
+            "PaymentRequiredError",
+            error.to_string(),
+            json!({"code": BillingRefusal::code(*refusal)}),
+        ),
+        ApiError::RateLimited { retry_after } => (
+            "RateLimitError",
+            error.to_string(),
+            json!({"retryAfter": retry_after}),
+        ),
+        ApiError::Upstream(_) => ("UpstreamError", error.to_string(), json!({})),
+        ApiError::UpstreamTimeout => ("TimeoutError", error.to_string(), json!({})),
+        ApiError::Unavailable => ("ServiceUnavailableError", error.to_string(), json!({})),
+        ApiError::Internal => ("InternalServerError", error.to_string(), json!({})),
+    };
+    SlugErrorDetail {
+        name: name.into(),
+        message,
+        details,
+    }
+}
+
+/// The error in the slug dialect's shape.
+pub fn error_response(error: &ApiError) -> HttpResponse {
+    error.response_head().json(SlugErrorBody {
+        data: None,
+        error: error_detail(error),
+    })
+}
+
+/// The request body.
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"message": "What are your business hours?", "stream": false}))]
+#[allow(dead_code)] // Documents the body; parsing is by hand for the dialect's messages.
+pub struct SlugChatInput {
+    /// The message to send to the agent.
+    message: String,
+    /// Stream the answer as server-sent events (default false).
+    stream: Option<bool>,
+    /// Continue this conversation; `null` or absent starts a new one.
+    #[schema(rename = "conversationId")]
+    conversation_id: Option<String>,
+}
+
+/// What the model reported.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SlugMetadata {
+    /// The model that answered (`chat_greeting` for an instant greeting).
+    pub model: String,
+    /// Tokens used (0 for an instant greeting).
+    pub tokens: u32,
+}
+
+/// The answer.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SlugChatData {
+    /// The agent's answer.
+    pub response: String,
+    /// Pass it back to continue.
+    pub conversation_id: String,
+    /// Model and tokens.
+    pub metadata: SlugMetadata,
+}
+
+/// The success envelope.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"data": {"response": "We are open 9 to 5.", "conversationId": "c9a8b7c6-1234-4def-89ab-aabbccddeeff", "metadata": {"model": "gpt-4o-mini", "tokens": 150}}, "error": null}))]
+pub struct SlugChatReply {
+    /// The answer.
+    pub data: SlugChatData,
+    /// Always `null`.
+    #[schema(value_type = Option<Object>)]
+    pub error: Option<()>,
+}
+
+impl From<&ChatReply> for SlugChatReply {
+    fn from(reply: &ChatReply) -> Self {
+        SlugChatReply {
+            data: SlugChatData {
+                response: reply.response.clone(),
+                conversation_id: reply.conversation_id.to_string(),
+                metadata: SlugMetadata {
+                    model: reply
+                        .model
+                        .clone()
+                        .unwrap_or_else(|| "chat_greeting".into()),
+                    tokens: reply.usage.map_or(0, |u| u.total()),
+                },
+            },
+            error: None,
+        }
+    }
+}
+
+/// The stream format: chunks, then `[DONE]`; a failure is an
+/// `{"error": {…}}` line before `[DONE]`.
+pub const SLUG_STREAM: StreamFormat = StreamFormat {
+    start: |_| None,
+    delta: |text| sse::data_line(&json!({ "chunk": text }).to_string()),
+    done: |_| sse::data_line("[DONE]"),
+    error: |error| {
+        let line = json!({ "error": error_detail(&error) }).to_string();
+        Bytes::from(format!("data: {line}\n\ndata: [DONE]\n\n"))
+    },
+};
+
+fn invalid(message: &str) -> ApiError {
+    ApiError::Validation(message.into())
+}
+
+/// Reads the body with the dialect's own messages ("Message field is
+/// required"); gives the request and whether to stream.
+fn parse_body(bytes: &[u8], slug: &str) -> Result<(ChatRequest, bool), ApiError> {
+    let body: Value =
+        parse_json(bytes).map_err(|_| invalid("Request body must be a JSON object"))?;
+    let Some(body) = body.as_object() else {
+        return Err(invalid("Request body must be a JSON object"));
+    };
+    let message = match body.get("message") {
+        None | Some(Value::Null) => return Err(invalid("Message field is required")),
+        Some(Value::String(text)) if text.trim().is_empty() => {
+            return Err(invalid("Message field is required"));
+        }
+        Some(Value::String(text)) => text.clone(),
+        Some(_) => return Err(invalid("Message field must be a string")),
+    };
+    let stream = match body.get("stream") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(flag)) => *flag,
+        Some(_) => return Err(invalid("Stream field must be a boolean")),
+    };
+    let conversation_id = match body.get("conversationId") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(id)) if id.trim().is_empty() => None,
+        Some(Value::String(id)) => Some(
+            uuid::Uuid::parse_str(id.trim())
+                .map(ConversationId::from_uuid)
+                .map_err(|_| ApiError::NotFound(format!("Conversation '{id}' not found")))?,
+        ),
+        Some(_) => return Err(invalid("conversationId must be a string or null")),
+    };
+    let request = ChatRequest {
+        bot: BotRef::Slug(slug.to_ascii_lowercase()),
+        message,
+        external_user_id: None,
+        conversation_id,
+        new_conversation: false,
+        agent_mode: false,
+        channel: Channel::Api,
+    };
+    Ok((request, stream))
+}
+
+/// Engine errors in the dialect's words.
+fn chat_error(error: ChatError, slug: &str) -> ApiError {
+    match error {
+        ChatError::NotFound("Bot") => {
+            ApiError::NotFound(format!("Agent with slug '{slug}' not found"))
+        }
+        ChatError::Validation(v) if v.field == "message" => {
+            ApiError::Validation(format!("Message field {}", v.message))
+        }
+        other => other.into(),
+    }
+}
+
+async fn answer(
+    state: web::Data<AppState>,
+    ws: WorkspaceId,
+    slug: &str,
+    body: &[u8],
+    replay: turn_stream::ReplayKey,
+) -> Result<HttpResponse, (ApiError, turn_stream::ReplayKey)> {
+    let (request, stream) = match parse_body(body, slug) {
+        Ok(parsed) => parsed,
+        Err(error) => return Err((error, replay)),
+    };
+    if stream {
+        let prepared = match state.chat.prepare(ws, request).await {
+            Ok(prepared) => prepared,
+            Err(error) => return Err((chat_error(error, slug), replay)),
+        };
+        return Ok(turn_stream::respond(state, prepared, &SLUG_STREAM, replay));
+    }
+    let response = match state.chat.send(ws, request).await {
+        Ok(reply) => HttpResponse::Ok().json(SlugChatReply::from(&reply)),
+        Err(error) => error_response(&chat_error(error, slug)),
+    };
+    Ok(match replay {
+        Some((ws, key)) => idempotency::remember(&state, ws, &key, response).await,
+        None => response,
+    })
+}
+
+/// Send a message to an agent by its slug (slug-compatible). A bot's slug
+/// comes from its name ("Customer Support" → `customer-support`) or is set
+/// explicitly. Conversations appear in the native API with channel `api`.
+/// `Idempotency-Key` works as on `chat/send`.
+#[utoipa::path(post, path = "/v1/api/chat/{slug}", tag = "Slug-compatible", security(("slug_bearer" = [])),
+    params(("slug" = String, Path, description = "The agent's slug")),
+    request_body = SlugChatInput,
+    responses(
+        (status = 200, description = "`stream: false`: the JSON envelope. `stream: true`: `text/event-stream` of \
+            `data: {\"chunk\": \"…\"}` lines, then `data: [DONE]` (a failure mid-stream is a \
+            `data: {\"error\": {…}}` line before `[DONE]`); the `X-Conversation-Id` header names the conversation",
+            content((SlugChatReply = "application/json"), (String = "text/event-stream"))),
+        (status = 400, description = "ValidationError", body = SlugErrorBody),
+        (status = 401, description = "UnauthorizedError", body = SlugErrorBody),
+        (status = 402, description = "PaymentRequiredError (`details.code`: SERVICE_SUSPENDED, PLAN_LIMIT_REACHED or INSUFFICIENT_BALANCE)", body = SlugErrorBody),
+        (status = 403, description = "ForbiddenError: the key lacks `chat:send`", body = SlugErrorBody),
+        (status = 404, description = "NotFoundError: `Agent with slug '<slug>' not found`, or the conversation", body = SlugErrorBody),
+        (status = 409, description = "ConflictError: the agent is inactive, or the Idempotency-Key is in use", body = SlugErrorBody),
+        (status = 429, description = "RateLimitError (`Retry-After`, `X-RateLimit-*`)", body = SlugErrorBody),
+        (status = 502, body = SlugErrorBody), (status = 504, body = SlugErrorBody),
+    ))]
+pub async fn chat(
+    req: HttpRequest,
+    caller: Caller,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: Result<RawBody, ApiError>,
+) -> HttpResponse {
+    let ws = caller.workspace();
+    let body = match caller.require(Ability::ChatSend).and(body) {
+        Ok(body) => body,
+        Err(error) => return error_response(&error),
+    };
+    let key = match idempotency::gate(&state, &req, ws, &body.0).await {
+        Ok(Gate::Respond(replay)) => return replay,
+        Ok(Gate::Proceed(key)) => key.map(|key| (ws, key)),
+        Err(error) => return error_response(&error),
+    };
+    match answer(state.clone(), ws, &slug, &body.0, key).await {
+        Ok(response) => response,
+        Err((error, replay)) => {
+            let response = Dialect::Slug.error_response(&error);
+            match replay {
+                Some((ws, key)) => idempotency::remember(&state, ws, &key, response).await,
+                None => response,
+            }
+        }
+    }
+}
