@@ -2,6 +2,7 @@
 
 use time::{Date, OffsetDateTime};
 
+use crate::conversation::NewConversation;
 use crate::ids::{ConversationId, LedgerEntryId, MessageId, WorkspaceId};
 use crate::ledger::LedgerEntry;
 use crate::message::{Message, NewMessage};
@@ -25,6 +26,39 @@ pub struct TurnCharge {
     pub completion_tokens: u32,
     /// Billing period the turn counts towards (first day of the month).
     pub period_start: Date,
+}
+
+/// The start of a model turn: the user's message, stored before the model
+/// is called, in a new or an existing conversation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenTurn {
+    /// Workspace (the conversation must belong to it).
+    pub workspace_id: WorkspaceId,
+    /// The conversation to continue, or the one to create first.
+    pub conversation: TurnConversation,
+    /// The user's message.
+    pub user_message: NewMessage,
+    /// How many of the conversation's last messages to return as history.
+    pub history_limit: u32,
+}
+
+/// Where an opened turn goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TurnConversation {
+    /// An existing conversation.
+    Existing(ConversationId),
+    /// A conversation to create in the same transaction.
+    New(NewConversation),
+}
+
+impl OpenTurn {
+    /// The conversation's id.
+    pub fn conversation_id(&self) -> ConversationId {
+        match &self.conversation {
+            TurnConversation::Existing(id) => *id,
+            TurnConversation::New(new) => new.id,
+        }
+    }
 }
 
 /// The writes of one turn: messages, trace steps, an optional charge.

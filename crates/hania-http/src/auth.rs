@@ -1,6 +1,8 @@
 //! Account-key authentication, browser refusal and rate limiting for the
 //! `/api/v1` scope, and the [`Caller`] handlers receive.
 
+use std::time::Instant;
+
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
@@ -102,6 +104,21 @@ pub async fn slug_auth(
     authenticate(req, next, Dialect::Slug).await
 }
 
+/// The workspace's default hourly limit, from the cache when fresh.
+async fn workspace_limit(state: &AppState, workspace: WorkspaceId) -> Result<u32, ApiError> {
+    let now = Instant::now();
+    if let Some(limit) = state.workspace_limits.get(workspace, now) {
+        return Ok(limit);
+    }
+    let limit = state
+        .store
+        .get_workspace(workspace)
+        .await?
+        .default_rate_limit_per_hour;
+    state.workspace_limits.put(workspace, limit, now);
+    Ok(limit)
+}
+
 /// Refuses browser cross-origin calls (account keys are server-to-server),
 /// authenticates the account key where `dialect` carries it, counts the
 /// request against the key's hourly limit, and adds the rate-limit headers
@@ -132,9 +149,9 @@ async fn authenticate(
     };
     let limit = match key.rate_limit_per_hour {
         Some(limit) => limit,
-        None => match state.store.get_workspace(key.workspace_id).await {
-            Ok(workspace) => workspace.default_rate_limit_per_hour,
-            Err(error) => return Ok(refuse(req, dialect, error.into())),
+        None => match workspace_limit(&state, key.workspace_id).await {
+            Ok(limit) => limit,
+            Err(error) => return Ok(refuse(req, dialect, error)),
         },
     };
     let now = state.clock.now();

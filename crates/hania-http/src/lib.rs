@@ -15,6 +15,7 @@ pub mod envelope;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
+pub mod limit_cache;
 pub mod openapi;
 pub mod rate_limit;
 pub mod request_id;

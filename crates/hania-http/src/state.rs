@@ -4,6 +4,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hania_domain::ports::ModelProvider;
+
+use crate::limit_cache::WorkspaceLimitCache;
 use hania_domain::ports::{Clock, IdGenerator, RateLimiter, Storage};
 use hania_domain::services::{
     BotService, ChatPorts, ChatService, ChatSettings, DiscoveryService, HookService, KeyService,
@@ -39,6 +41,8 @@ pub struct AppState {
     pub discovery: DiscoveryService,
     /// Silence after which a stream gets a `: keep-alive` comment.
     pub stream_keep_alive: Duration,
+    /// Workspaces' default request limits, briefly cached.
+    pub workspace_limits: WorkspaceLimitCache,
 }
 
 impl AppState {
@@ -60,7 +64,6 @@ impl AppState {
         let chat_ports = ChatPorts {
             bots: store.clone(),
             conversations: store.clone(),
-            messages: store.clone(),
             billing: store.clone(),
             turns: store.clone(),
             provider,
@@ -71,6 +74,7 @@ impl AppState {
             chat: ChatService::new(chat_ports, chat_settings),
             discovery,
             stream_keep_alive: DEFAULT_STREAM_KEEP_ALIVE,
+            workspace_limits: WorkspaceLimitCache::default(),
             keys: KeyService::new(store.clone(), clock.clone(), ids.clone()),
             bots: BotService::new(store.clone(), clock.clone(), ids.clone()),
             tools: ToolService::new(store.clone(), clock.clone(), ids.clone()),

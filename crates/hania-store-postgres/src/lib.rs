@@ -8,8 +8,10 @@
 
 use diesel_async::AsyncPgConnection;
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
-use diesel_async::pooled_connection::AsyncDieselConnectionManager;
 use diesel_async::pooled_connection::deadpool::Pool;
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 pub use hania_store_diesel::DieselStore;
 use hania_store_diesel::conn::DbPool;
@@ -51,7 +53,12 @@ pub async fn migrate(url: &str) -> Result<(), PostgresSetupError> {
 /// the store.
 pub async fn connect(url: &str) -> Result<DieselStore, PostgresSetupError> {
     migrate(url).await?;
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+    // No `SELECT 1` on every checkout (diesel-async's default): a request
+    // makes several store calls, and a dead connection fails its first
+    // query anyway, is dropped by the pool, and /readyz reports the outage.
+    let mut config = ManagerConfig::default();
+    config.recycling_method = RecyclingMethod::Fast;
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
     let pool = Pool::builder(manager)
         .max_size(POOL_SIZE)
         .build()

@@ -16,7 +16,9 @@ use diesel::connection::SimpleConnection;
 use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, ConnectionError};
 use diesel_async::pooled_connection::deadpool::Pool;
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -102,6 +104,8 @@ pub async fn connect(url: &str) -> Result<DieselStore, SqliteSetupError> {
     let path = database_path(url)?;
     migrate(&path).await?;
     let mut config = ManagerConfig::<SqliteConn>::default();
+    // No `SELECT 1` round trip to a blocking thread on every checkout.
+    config.recycling_method = RecyclingMethod::Fast;
     config.custom_setup = Box::new(|file| {
         let file = file.to_owned();
         Box::pin(async move {

@@ -3,8 +3,9 @@ use async_trait::async_trait;
 use super::StoreError;
 use crate::ids::WorkspaceId;
 use crate::ledger::{LedgerEntry, NewCredit};
+use crate::message::Message;
 use crate::page::Page;
-use crate::turn::{RecordedTurn, TurnRecord};
+use crate::turn::{OpenTurn, RecordedTurn, TurnRecord};
 
 /// The billing ledger.
 #[cfg_attr(feature = "mock", mockall::automock)]
@@ -33,6 +34,18 @@ pub trait LedgerStore: Send + Sync {
 #[cfg_attr(feature = "mock", mockall::automock)]
 #[async_trait]
 pub trait TurnStore: Send + Sync {
+    /// Opens a model turn in ONE transaction: creates the conversation
+    /// when it is new (as `create_conversation` would), appends the user's
+    /// message (as `append_messages` would), and returns the
+    /// conversation's last `history_limit` messages by position ascending,
+    /// the new one included. All or nothing is stored.
+    ///
+    /// # Errors
+    /// MUST return `NotFound` if the new conversation's bot, or the
+    /// existing conversation, is not in the workspace (nothing stored);
+    /// `Conflict` if a new conversation's id exists.
+    async fn open_turn(&self, turn: &OpenTurn) -> Result<Vec<Message>, StoreError>;
+
     /// Records a turn in ONE transaction: appends its messages (updating
     /// the conversation's counters and preview) and trace steps and, when
     /// charged, writes the ledger row, takes the cost from the balance and

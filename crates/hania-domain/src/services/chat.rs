@@ -10,7 +10,7 @@ use crate::ids::{LedgerEntryId, MessageId, TraceStepId, WorkspaceId};
 use crate::message::{NewMessage, Role};
 use crate::ports::StoreError;
 use crate::trace::{NewTraceStep, action_types};
-use crate::turn::{TurnCharge, TurnRecord};
+use crate::turn::{OpenTurn, TurnCharge, TurnConversation, TurnRecord};
 use crate::validation::{check_required_text, check_text};
 
 /// Runs chat turns: conversation resolution, the instant greeting,
@@ -74,14 +74,14 @@ impl ChatService {
         }
     }
 
-    async fn start(
+    fn new_conversation(
         &self,
         ws: WorkspaceId,
         bot: &Bot,
         req: &ChatRequest,
         now: OffsetDateTime,
-    ) -> Result<Conversation, ChatError> {
-        let new = NewConversation {
+    ) -> NewConversation {
+        NewConversation {
             id: self.id(),
             workspace_id: ws,
             bot_id: bot.id,
@@ -91,7 +91,17 @@ impl ChatService {
             external_linked_id: None,
             source_conversation_id: None,
             started_at: now,
-        };
+        }
+    }
+
+    async fn start(
+        &self,
+        ws: WorkspaceId,
+        bot: &Bot,
+        req: &ChatRequest,
+        now: OffsetDateTime,
+    ) -> Result<Conversation, ChatError> {
+        let new = self.new_conversation(ws, bot, req, now);
         Ok(self.ports.conversations.create_conversation(&new).await?)
     }
 
@@ -151,29 +161,28 @@ impl ChatService {
         }
         let billing = self.ports.billing.get_billing(ws).await?;
         billing.check_turn_allowed(now)?;
-        let conversation = match existing {
-            Some(conversation) => conversation,
-            None => self.start(ws, &bot, &req, now).await?,
-        };
         // The user's message is stored before the model is called, so a
-        // failing provider never loses it.
-        let user = self.message(Role::User, &req.message, now);
-        self.ports
-            .messages
-            .append_messages(ws, conversation.id, &[user])
-            .await?;
-        let history = self
-            .ports
-            .messages
-            .recent_messages(ws, conversation.id, self.settings.history_limit)
-            .await?;
+        // failing provider never loses it; a new conversation is created
+        // in the same transaction.
+        let conversation = match existing {
+            Some(conversation) => TurnConversation::Existing(conversation.id),
+            None => TurnConversation::New(self.new_conversation(ws, &bot, &req, now)),
+        };
+        let open = OpenTurn {
+            workspace_id: ws,
+            conversation,
+            user_message: self.message(Role::User, &req.message, now),
+            history_limit: self.settings.history_limit,
+        };
+        let history = self.ports.turns.open_turn(&open).await?;
+        let conversation_id = open.conversation_id();
         let model = bot
             .model
             .clone()
             .unwrap_or_else(|| self.settings.default_model.clone());
         Ok(PreparedTurn::Model(ModelTurn {
             workspace: ws,
-            conversation_id: conversation.id,
+            conversation_id,
             request: CompletionRequest {
                 model,
                 messages: build_prompt(

@@ -27,7 +27,7 @@ async fn billing_refusals_come_before_anything_is_stored() {
             .expect_get_billing()
             .returning(move |_| Ok(account.clone()));
         m.conversations.expect_create_conversation().never();
-        m.messages.expect_append_messages().never();
+        m.turns.expect_open_turn().never();
         m.provider.expect_complete().never();
         let err = service(m).send(WS, request()).await.unwrap_err();
         assert!(matches!(err, ChatError::Billing(r) if r == refusal));
@@ -41,19 +41,18 @@ async fn upstream_failures_keep_the_message_trace_the_error_and_charge_nothing()
     m.conversations
         .expect_find_open_conversation()
         .returning(|_, _, _, _| Ok(None));
-    m.conversations
-        .expect_create_conversation()
-        .returning(|_| Ok(conversation(9, BOT)));
+    m.conversations.expect_create_conversation().never();
     m.billing
         .expect_get_billing()
         .returning(|_| Ok(billing(BillingStatus::Active, 100, 0)));
-    m.messages
-        .expect_append_messages()
-        .times(1)
-        .returning(|_, _, msgs| Ok(vec![stored(&msgs[0], 1)]));
-    m.messages
-        .expect_recent_messages()
-        .returning(|_, _, _| Ok(vec![]));
+    m.turns.expect_open_turn().times(1).returning(|open| {
+        // A new conversation, created with the message in one go.
+        let TurnConversation::New(new) = &open.conversation else {
+            panic!("a new conversation");
+        };
+        assert_eq!((new.bot_id, new.workspace_id), (BOT, WS));
+        Ok(vec![stored(&open.user_message, 1)])
+    });
     m.provider
         .expect_complete()
         .returning(|_| Err(ProviderError::Timeout));

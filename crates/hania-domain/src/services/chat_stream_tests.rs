@@ -7,8 +7,8 @@ use crate::ids::{ConversationId, WorkspaceId};
 use crate::message::Role;
 use crate::money::{ModelPrice, Money};
 use crate::ports::{
-    MockBotStore, MockClock, MockConversationStore, MockIdGenerator, MockMessageStore,
-    MockModelProvider, MockTurnStore, MockWorkspaceStore,
+    MockBotStore, MockClock, MockConversationStore, MockIdGenerator, MockModelProvider,
+    MockTurnStore, MockWorkspaceStore,
 };
 use crate::services::{ChatPorts, ChatSettings};
 use crate::turn::RecordedTurn;
@@ -45,7 +45,6 @@ fn service(turns: MockTurnStore) -> ChatService {
         ChatPorts {
             bots: Arc::new(MockBotStore::new()),
             conversations: Arc::new(MockConversationStore::new()),
-            messages: Arc::new(MockMessageStore::new()),
             billing: Arc::new(billing),
             turns: Arc::new(turns),
             provider: Arc::new(provider),

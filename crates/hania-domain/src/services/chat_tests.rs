@@ -17,10 +17,10 @@ use crate::message::Message;
 use crate::money::ModelPrice;
 use crate::money::Money;
 use crate::ports::{
-    MockBotStore, MockClock, MockConversationStore, MockIdGenerator, MockMessageStore,
-    MockModelProvider, MockTurnStore, MockWorkspaceStore,
+    MockBotStore, MockClock, MockConversationStore, MockIdGenerator, MockModelProvider,
+    MockTurnStore, MockWorkspaceStore,
 };
-use crate::turn::RecordedTurn;
+use crate::turn::{RecordedTurn, TurnConversation};
 
 const NOW: OffsetDateTime = datetime!(2026-11-21 10:00 UTC);
 const WS: WorkspaceId = WorkspaceId(Uuid::from_u128(1));
@@ -30,7 +30,6 @@ const BOT: BotId = BotId(Uuid::from_u128(2));
 struct Mocks {
     bots: MockBotStore,
     conversations: MockConversationStore,
-    messages: MockMessageStore,
     billing: MockWorkspaceStore,
     turns: MockTurnStore,
     provider: MockModelProvider,
@@ -109,7 +108,6 @@ fn service(mocks: Mocks) -> ChatService {
         ChatPorts {
             bots: Arc::new(mocks.bots),
             conversations: Arc::new(mocks.conversations),
-            messages: Arc::new(mocks.messages),
             billing: Arc::new(mocks.billing),
             turns: Arc::new(mocks.turns),
             provider: Arc::new(provider),
@@ -197,22 +195,22 @@ async fn a_model_turn_stores_the_message_first_then_the_answer_trace_and_charge(
     m.billing
         .expect_get_billing()
         .returning(|_| Ok(billing(BillingStatus::Active, 100, 0)));
-    m.messages
-        .expect_append_messages()
+    m.turns
+        .expect_open_turn()
         .times(1)
         .in_sequence(&mut seq)
-        .returning(|_, _, msgs| {
+        .returning(|open| {
+            // The message is stored in the conversation found, before the
+            // model is called.
             assert_eq!(
-                (msgs[0].role, msgs[0].content.as_str()),
-                (Role::User, "Where is my October invoice?")
+                open.conversation,
+                TurnConversation::Existing(ConversationId::from_uuid(Uuid::from_u128(9)))
             );
-            Ok(vec![stored(&msgs[0], 3)])
-        });
-    m.messages
-        .expect_recent_messages()
-        .times(1)
-        .in_sequence(&mut seq)
-        .returning(|_, _, _| {
+            let user = &open.user_message;
+            assert_eq!(
+                (user.role, user.content.as_str(), open.history_limit),
+                (Role::User, "Where is my October invoice?", 20)
+            );
             let earlier = NewMessage {
                 id: MessageId::from_uuid(Uuid::new_v4()),
                 role: Role::Assistant,
@@ -220,12 +218,7 @@ async fn a_model_turn_stores_the_message_first_then_the_answer_trace_and_charge(
                 metadata: None,
                 created_at: NOW,
             };
-            let now = NewMessage {
-                content: "Where is my October invoice?".into(),
-                role: Role::User,
-                ..earlier.clone()
-            };
-            Ok(vec![stored(&earlier, 2), stored(&now, 3)])
+            Ok(vec![stored(&earlier, 2), stored(user, 3)])
         });
     m.provider
         .expect_complete()

@@ -11,8 +11,8 @@ use crate::conversation::Channel;
 use crate::ids::{BotId, ConversationId, MessageId};
 use crate::money::ModelPrice;
 use crate::ports::{
-    BotStore, Clock, ConversationStore, IdGenerator, MessageStore, ModelProvider, StoreError,
-    TurnStore, WorkspaceStore,
+    BotStore, Clock, ConversationStore, IdGenerator, ModelProvider, StoreError, TurnStore,
+    WorkspaceStore,
 };
 use crate::validation::ValidationError;
 
@@ -110,7 +110,6 @@ pub struct ChatSettings {
 pub struct ChatPorts {
     pub bots: Arc<dyn BotStore>,
     pub conversations: Arc<dyn ConversationStore>,
-    pub messages: Arc<dyn MessageStore>,
     pub billing: Arc<dyn WorkspaceStore>,
     pub turns: Arc<dyn TurnStore>,
     pub provider: Arc<dyn ModelProvider>,

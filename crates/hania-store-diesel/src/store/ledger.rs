@@ -1,19 +1,14 @@
-//! [`LedgerStore`] and [`TurnStore`].
+//! [`LedgerStore`].
 
 use async_trait::async_trait;
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use hania_domain::ids::WorkspaceId;
-use hania_domain::ledger::{LedgerEntry, LedgerKind, NewCredit};
-use hania_domain::message::Message;
+use hania_domain::ledger::{LedgerEntry, NewCredit};
 use hania_domain::money::Money;
 use hania_domain::page::Page;
-use hania_domain::ports::{LedgerStore, StoreError, TurnStore};
-use hania_domain::trace::TraceStep;
-use hania_domain::turn::{RecordedTurn, TurnRecord};
-use time::OffsetDateTime;
+use hania_domain::ports::{LedgerStore, StoreError};
 
-use super::append::{append_messages_in, append_steps_in};
 use crate::DieselStore;
 use crate::conn::DbError;
 use crate::on_conn;
@@ -93,78 +88,5 @@ impl LedgerStore for DieselStore {
                 .map_err(DbError::from)
         })?;
         rows.into_iter().map(LedgerEntry::try_from).collect()
-    }
-}
-
-#[async_trait]
-impl TurnStore for DieselStore {
-    async fn record_turn(&self, turn: &TurnRecord) -> Result<RecordedTurn, StoreError> {
-        let (ws, conv, at): (WorkspaceId, _, OffsetDateTime) =
-            (turn.workspace_id, turn.conversation_id, turn.recorded_at);
-        let mut conn = self.conn().await?;
-        let (messages, steps, ledger) = on_conn!(&mut conn, |c| {
-            c.transaction(async |c| {
-                // Writes only, and the billing row first: on SQLite the
-                // first statement takes the write lock, so concurrent turns
-                // queue instead of failing on a lock upgrade.
-                let mut ledger = None;
-                if let Some(charge) = &turn.charge {
-                    diesel::update(
-                        billing_accounts::table
-                            .find(sql_id(ws))
-                            .filter(billing_accounts::period_start.ne(charge.period_start)),
-                    )
-                    .set((
-                        billing_accounts::period_start.eq(charge.period_start),
-                        billing_accounts::period_turns_used.eq(0),
-                    ))
-                    .execute(c)
-                    .await?;
-                    diesel::update(billing_accounts::table.find(sql_id(ws)))
-                        .set(
-                            billing_accounts::period_turns_used
-                                .eq(billing_accounts::period_turns_used + 1),
-                        )
-                        .execute(c)
-                        .await?;
-                    let balance = change_balance_in!(c, ws, -charge.cost.micros(), at)?;
-                    ledger = Some(LedgerRow::from(&LedgerEntry {
-                        id: charge.entry_id,
-                        workspace_id: ws,
-                        kind: LedgerKind::Charge,
-                        amount: -charge.cost,
-                        balance_after: Money::from_micros(balance),
-                        conversation_id: Some(conv),
-                        message_id: charge.message_id,
-                        model: Some(charge.model.clone()),
-                        prompt_tokens: charge.prompt_tokens,
-                        completion_tokens: charge.completion_tokens,
-                        description: format!("Model turn ({})", charge.model),
-                        created_at: at,
-                    }));
-                }
-                let messages = append_messages_in!(c, ws, conv, &turn.messages).await?;
-                let steps = append_steps_in!(c, ws, conv, &turn.trace_steps).await?;
-                if let Some(row) = &ledger {
-                    diesel::insert_into(ledger_entries::table)
-                        .values(row)
-                        .execute(c)
-                        .await?;
-                }
-                Ok::<_, DbError>((messages, steps, ledger))
-            })
-            .await
-        })?;
-        Ok(RecordedTurn {
-            messages: messages
-                .into_iter()
-                .map(Message::try_from)
-                .collect::<Result<_, _>>()?,
-            trace_steps: steps
-                .into_iter()
-                .map(TraceStep::try_from)
-                .collect::<Result<_, _>>()?,
-            ledger_entry: ledger.map(LedgerEntry::try_from).transpose()?,
-        })
     }
 }

@@ -10,4 +10,5 @@ mod key;
 mod ledger;
 mod message;
 mod tool;
+mod turn;
 mod workspace;
