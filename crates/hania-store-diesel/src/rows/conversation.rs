@@ -11,7 +11,9 @@ use crate::sql_types::{SqlTime, SqlUuid, sql_id};
 
 /// A `conversations` row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = conversations)]
+// `None` is written as NULL rather than DEFAULT, so the INSERT has one fixed
+// SQL text and its prepared statement is cached.
+#[diesel(table_name = conversations, treat_none_as_default_value = false)]
 pub struct ConversationRow {
     pub id: SqlUuid,
     pub workspace_id: SqlUuid,

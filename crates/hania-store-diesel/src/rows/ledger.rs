@@ -12,7 +12,9 @@ use crate::sql_types::{SqlTime, SqlUuid, sql_id};
 
 /// A `ledger_entries` row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = ledger_entries)]
+// `None` is written as NULL rather than DEFAULT, so the INSERT has one fixed
+// SQL text and its prepared statement is cached.
+#[diesel(table_name = ledger_entries, treat_none_as_default_value = false)]
 pub struct LedgerRow {
     pub id: SqlUuid,
     pub workspace_id: SqlUuid,

@@ -12,7 +12,9 @@ use crate::sql_types::{SqlJson, SqlTime, SqlUuid, sql_id};
 
 /// A `messages` row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = messages)]
+// `None` is written as NULL rather than DEFAULT, so the INSERT has one fixed
+// SQL text and its prepared statement is cached.
+#[diesel(table_name = messages, treat_none_as_default_value = false)]
 pub struct MessageRow {
     pub id: SqlUuid,
     pub conversation_id: SqlUuid,
@@ -56,7 +58,9 @@ impl TryFrom<MessageRow> for Message {
 
 /// A `trace_steps` row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = trace_steps)]
+// `None` is written as NULL rather than DEFAULT, so the INSERT has one fixed
+// SQL text and its prepared statement is cached.
+#[diesel(table_name = trace_steps, treat_none_as_default_value = false)]
 pub struct TraceRow {
     pub id: SqlUuid,
     pub conversation_id: SqlUuid,
