@@ -1,11 +1,10 @@
 //! `POST /api/v1/bots/discover`: the model drafts a bot; nothing is stored.
 
 use hania_blackbox::{
-    Backend, Method, TestApp, on_both_backends, read, spawn, spawn_with, sse_events,
+    Backend, Method, TestApp, on_both_backends, read, spawn, spawn_with_mock, sse_events,
 };
 use hania_domain::billing::BillingStatus;
-use hania_mock_llm::{MockConfig, MockLlm};
-use hania_server::Config;
+use hania_mock_llm::MockConfig;
 use serde_json::{Value, json};
 
 const DRAFT: &str = r#"{"name": "Payroll Helper", "description": "Answers payroll questions.",
@@ -46,17 +45,7 @@ async fn footprint(app: &TestApp) -> (Value, Value, Value, Value) {
 }
 
 async fn drafts_come_from_the_model_and_nothing_is_stored(backend: Backend) {
-    let mock = MockLlm::start(MockConfig {
-        reply: DRAFT.into(),
-        ..MockConfig::default()
-    })
-    .await
-    .unwrap();
-    let config = Config {
-        llm_base_url: Some(mock.base_url()),
-        ..Config::default()
-    };
-    let app = spawn_with(backend, config).await;
+    let (app, mock) = spawn_with_mock(backend, DRAFT).await;
     let before = footprint(&app).await;
 
     // JSON when asked for.

@@ -1,10 +1,9 @@
 //! The Hansei-compatible dialect (seed `003_*`), driven the way a Hansei
 //! client does: `X-API-KEY`, the seed's own bodies, `{code, message}` errors.
 
-use hania_blackbox::{Backend, Method, TestApp, on_both_backends, spawn_with};
+use hania_blackbox::{Backend, Method, TestApp, on_both_backends, spawn_with_mock};
 use hania_domain::billing::BillingStatus;
-use hania_mock_llm::{MockConfig, MockLlm};
-use hania_server::Config;
+use hania_mock_llm::MockLlm;
 use reqwest::Response;
 use serde_json::{Value, json};
 
@@ -13,17 +12,11 @@ const SEED_EXAMPLE: &str =
     r#"{"value":{"bot_id":"bot_4uPeOYWyQ01C8Epg","content":"How do I download my salary slips?"}}"#;
 
 async fn app_with(backend: Backend) -> (TestApp, MockLlm) {
-    let mock = MockLlm::start(MockConfig {
-        reply: "To download your salary slips, please visit Profile > Documents.".into(),
-        ..MockConfig::default()
-    })
+    spawn_with_mock(
+        backend,
+        "To download your salary slips, please visit Profile > Documents.",
+    )
     .await
-    .unwrap();
-    let config = Config {
-        llm_base_url: Some(mock.base_url()),
-        ..Config::default()
-    };
-    (spawn_with(backend, config).await, mock)
 }
 
 /// `POST /public/v1/messages` as the seed's curl sends it.

@@ -1,27 +1,16 @@
 //! The slug-compatible dialect (seed `004_*`), driven the way its clients
 //! do: the seed's own example bodies, `{data, error}` envelopes, SSE chunks.
 
-use hania_blackbox::{Backend, Method, TestApp, on_both_backends, spawn_with, sse_data};
+use hania_blackbox::{Backend, Method, TestApp, on_both_backends, spawn_with_mock, sse_data};
 use hania_domain::billing::BillingStatus;
 use hania_mock_llm::{Fault, MockConfig, MockLlm};
-use hania_server::Config;
 use reqwest::Response;
 use serde_json::{Value, json};
 
 const REPLY: &str = "We are open from 9 to 5, Monday to Friday.";
 
 async fn app_with(backend: Backend) -> (TestApp, MockLlm) {
-    let mock = MockLlm::start(MockConfig {
-        reply: REPLY.into(),
-        ..MockConfig::default()
-    })
-    .await
-    .unwrap();
-    let config = Config {
-        llm_base_url: Some(mock.base_url()),
-        ..Config::default()
-    };
-    (spawn_with(backend, config).await, mock)
+    spawn_with_mock(backend, REPLY).await
 }
 
 /// `POST /v1/api/chat/{slug}` as the seed's curl examples send it.

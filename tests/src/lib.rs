@@ -46,6 +46,22 @@ pub async fn spawn(backend: Backend) -> TestApp {
     spawn_with(backend, Config::default()).await
 }
 
+/// Starts a mock provider answering `reply`, and the server on a fresh
+/// store of `backend` using it.
+pub async fn spawn_with_mock(backend: Backend, reply: &str) -> (TestApp, hania_mock_llm::MockLlm) {
+    let mock = hania_mock_llm::MockLlm::start(hania_mock_llm::MockConfig {
+        reply: reply.into(),
+        ..hania_mock_llm::MockConfig::default()
+    })
+    .await
+    .unwrap();
+    let config = Config {
+        llm_base_url: Some(mock.base_url()),
+        ..Config::default()
+    };
+    (spawn_with(backend, config).await, mock)
+}
+
 /// Starts the server on a fresh store of `backend` with `config` (its bind
 /// address and store are replaced).
 pub async fn spawn_with(backend: Backend, config: Config) -> TestApp {

@@ -12,8 +12,10 @@ use hania_domain::ports::IdempotencyClaim;
 use sha2::{Digest, Sha256};
 use time::Duration;
 
+use crate::dialects::Dialect;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::turn_stream::ReplayKey;
 
 /// The request header.
 pub const HEADER: &str = "idempotency-key";
@@ -120,4 +122,44 @@ pub async fn remember(
         response.headers_mut().insert(CONTENT_TYPE, value);
     }
     response
+}
+
+/// What a handler run under [`once`] produced.
+pub enum Outcome {
+    /// A whole response, remembered for the key.
+    Whole(HttpResponse),
+    /// A stream, which records its own transcript under the key it was
+    /// given.
+    Stream(HttpResponse),
+}
+
+/// Runs a chat handler under the request's `Idempotency-Key` (if any): a
+/// replay is answered without running `run`; otherwise what `run` answers
+/// is remembered for the key. Errors are rendered in `dialect`'s shape.
+pub async fn once<F, Fut>(
+    state: &AppState,
+    req: &HttpRequest,
+    workspace: WorkspaceId,
+    body: &[u8],
+    dialect: Dialect,
+    run: F,
+) -> HttpResponse
+where
+    F: FnOnce(ReplayKey) -> Fut,
+    Fut: Future<Output = Result<Outcome, ApiError>>,
+{
+    let key = match gate(state, req, workspace, body).await {
+        Ok(Gate::Respond(replay)) => return replay,
+        Ok(Gate::Proceed(key)) => key,
+        Err(error) => return dialect.error_response(&error),
+    };
+    let response = match run(key.clone().map(|key| (workspace, key))).await {
+        Ok(Outcome::Stream(response)) => return response,
+        Ok(Outcome::Whole(response)) => response,
+        Err(error) => dialect.error_response(&error),
+    };
+    match key {
+        Some(key) => remember(state, workspace, &key, response).await,
+        None => response,
+    }
 }

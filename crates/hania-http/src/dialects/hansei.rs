@@ -17,7 +17,7 @@ use super::Dialect;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{RawBody, parse_json};
-use crate::idempotency::{self, Gate};
+use crate::idempotency::{self, Outcome};
 use crate::state::AppState;
 
 /// A Hansei error: `{code, message}`.
@@ -213,14 +213,6 @@ pub async fn send_message(
         Ok(body) => body,
         Err(error) => return render(error),
     };
-    let key = match idempotency::gate(&state, &req, ws, &body.0).await {
-        Ok(Gate::Respond(replay)) => return replay,
-        Ok(Gate::Proceed(key)) => key,
-        Err(error) => return render(error),
-    };
-    let response = answer(&state, ws, &body.0).await.unwrap_or_else(render);
-    match key {
-        Some(key) => idempotency::remember(&state, ws, &key, response).await,
-        None => response,
-    }
+    let run = |_| async { answer(&state, ws, &body.0).await.map(Outcome::Whole) };
+    idempotency::once(&state, &req, ws, &body.0, Dialect::Hansei, run).await
 }

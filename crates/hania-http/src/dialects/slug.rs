@@ -19,7 +19,7 @@ use super::Dialect;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{RawBody, parse_json};
-use crate::idempotency::{self, Gate};
+use crate::idempotency::{self, Outcome};
 use crate::sse;
 use crate::state::AppState;
 use crate::turn_stream::{self, StreamFormat};
@@ -233,31 +233,30 @@ fn chat_error(error: ChatError, slug: &str) -> ApiError {
 }
 
 async fn answer(
-    state: web::Data<AppState>,
+    state: &web::Data<AppState>,
     ws: WorkspaceId,
     slug: &str,
     body: &[u8],
     replay: turn_stream::ReplayKey,
-) -> Result<HttpResponse, (ApiError, turn_stream::ReplayKey)> {
-    let (request, stream) = match parse_body(body, slug) {
-        Ok(parsed) => parsed,
-        Err(error) => return Err((error, replay)),
-    };
+) -> Result<Outcome, ApiError> {
+    let (request, stream) = parse_body(body, slug)?;
     if stream {
-        let prepared = match state.chat.prepare(ws, request).await {
-            Ok(prepared) => prepared,
-            Err(error) => return Err((chat_error(error, slug), replay)),
-        };
-        return Ok(turn_stream::respond(state, prepared, &SLUG_STREAM, replay));
+        let prepared = state
+            .chat
+            .prepare(ws, request)
+            .await
+            .map_err(|e| chat_error(e, slug))?;
+        let response = turn_stream::respond(state.clone(), prepared, &SLUG_STREAM, replay);
+        return Ok(Outcome::Stream(response));
     }
-    let response = match state.chat.send(ws, request).await {
-        Ok(reply) => HttpResponse::Ok().json(SlugChatReply::from(&reply)),
-        Err(error) => error_response(&chat_error(error, slug)),
-    };
-    Ok(match replay {
-        Some((ws, key)) => idempotency::remember(&state, ws, &key, response).await,
-        None => response,
-    })
+    let reply = state
+        .chat
+        .send(ws, request)
+        .await
+        .map_err(|e| chat_error(e, slug))?;
+    Ok(Outcome::Whole(
+        HttpResponse::Ok().json(SlugChatReply::from(&reply)),
+    ))
 }
 
 /// Send a message to an agent by its slug (slug-compatible). A bot's slug
@@ -293,19 +292,6 @@ pub async fn chat(
         Ok(body) => body,
         Err(error) => return error_response(&error),
     };
-    let key = match idempotency::gate(&state, &req, ws, &body.0).await {
-        Ok(Gate::Respond(replay)) => return replay,
-        Ok(Gate::Proceed(key)) => key.map(|key| (ws, key)),
-        Err(error) => return error_response(&error),
-    };
-    match answer(state.clone(), ws, &slug, &body.0, key).await {
-        Ok(response) => response,
-        Err((error, replay)) => {
-            let response = Dialect::Slug.error_response(&error);
-            match replay {
-                Some((ws, key)) => idempotency::remember(&state, ws, &key, response).await,
-                None => response,
-            }
-        }
-    }
+    let run = |replay| answer(&state, ws, &slug, &body.0, replay);
+    idempotency::once(&state, &req, ws, &body.0, Dialect::Slug, run).await
 }

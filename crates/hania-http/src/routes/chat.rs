@@ -8,11 +8,12 @@ use hania_domain::ability::Ability;
 use hania_domain::ids::WorkspaceId;
 
 use crate::auth::Caller;
+use crate::dialects::Dialect;
 use crate::dto::chat::{ChatSendInput, ChatSendReply};
 use crate::envelope::{Envelope, ok};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{RawBody, parse_json};
-use crate::idempotency::{self, Gate};
+use crate::idempotency::{self, Outcome};
 use crate::state::AppState;
 
 /// Send a message to a bot and get its reply. A brand-new conversation of
@@ -43,18 +44,8 @@ pub async fn send(
     if let Err(error) = caller.require(Ability::ChatSend) {
         return error.error_response();
     }
-    let key = match idempotency::gate(&state, &req, workspace, &body.0).await {
-        Ok(Gate::Respond(replay)) => return replay,
-        Ok(Gate::Proceed(key)) => key,
-        Err(error) => return error.error_response(),
-    };
-    let response = answer(&state, workspace, &body.0)
-        .await
-        .unwrap_or_else(|e| e.error_response());
-    match key {
-        Some(key) => idempotency::remember(&state, workspace, &key, response).await,
-        None => response,
-    }
+    let run = |_| async { answer(&state, workspace, &body.0).await.map(Outcome::Whole) };
+    idempotency::once(&state, &req, workspace, &body.0, Dialect::Native, run).await
 }
 
 async fn answer(

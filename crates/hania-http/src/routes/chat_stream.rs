@@ -11,10 +11,11 @@ use hania_domain::ids::WorkspaceId;
 use hania_domain::services::PreparedTurn;
 
 use crate::auth::Caller;
+use crate::dialects::Dialect;
 use crate::dto::chat::ChatSendInput;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{RawBody, parse_json};
-use crate::idempotency::{self, Gate};
+use crate::idempotency::{self, Outcome};
 use crate::state::AppState;
 use crate::turn_stream::{self, NATIVE};
 
@@ -41,22 +42,12 @@ pub async fn send_stream(
     if let Err(error) = caller.require(Ability::ChatSend) {
         return error.error_response();
     }
-    let key = match idempotency::gate(&state, &req, workspace, &body.0).await {
-        Ok(Gate::Respond(replay)) => return replay,
-        Ok(Gate::Proceed(key)) => key,
-        Err(error) => return error.error_response(),
+    let run = |replay| async {
+        let prepared = prepare(&state, workspace, &body.0).await?;
+        let stream = turn_stream::respond(state.clone(), prepared, &NATIVE, replay);
+        Ok(Outcome::Stream(stream))
     };
-    let prepared = match prepare(&state, workspace, &body.0).await {
-        Ok(prepared) => prepared,
-        Err(error) => {
-            let response = error.error_response();
-            return match key {
-                Some(key) => idempotency::remember(&state, workspace, &key, response).await,
-                None => response,
-            };
-        }
-    };
-    turn_stream::respond(state, prepared, &NATIVE, key.map(|key| (workspace, key)))
+    idempotency::once(&state, &req, workspace, &body.0, Dialect::Native, run).await
 }
 
 async fn prepare(
