@@ -1,6 +1,9 @@
 //! The slug-compatible dialect (seed `004_*`), driven the way its clients
 //! do: the seed's own example bodies, `{data, error}` envelopes, SSE chunks.
 
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
 use hania_blackbox::{Backend, Method, TestApp, on_both_backends, spawn_with_mock, sse_data};
 use hania_domain::billing::BillingStatus;
 use hania_mock_llm::{Fault, MockConfig, MockLlm};
@@ -248,8 +251,54 @@ async fn engine_behaviour_carries_over(backend: Backend) {
     assert_eq!(failure["error"]["name"], "UpstreamError", "{failure}");
 }
 
+async fn a_hang_up_mid_stream_keeps_the_partial_answer(backend: Backend) {
+    let (app, mock) = app_with(backend).await;
+    mock.set_config(MockConfig {
+        reply: "word ".repeat(200),
+        inter_token_delay: Duration::from_millis(20),
+        ..MockConfig::default()
+    });
+    app.create_bot(
+        &app.key,
+        json!({"name": "Support Agent", "system_prompt": "Help."}),
+    )
+    .await;
+    let body = r#"{"message": "Tell me a long story", "stream": true}"#;
+    let response = post(&app, "support-agent", Some(&app.key), body).await;
+    let conversation = response.headers()["x-conversation-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let mut stream = response.bytes_stream();
+    let mut seen = String::new();
+    while !seen.contains("chunk") {
+        seen.push_str(&String::from_utf8_lossy(
+            &stream.next().await.unwrap().unwrap(),
+        ));
+    }
+    drop(stream);
+    let dropped = Instant::now();
+    while mock.hangups() == 0 && dropped.elapsed() < Duration::from_secs(2) {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(mock.hangups(), 1, "the provider call was cancelled");
+    let path = format!("/api/v1/conversations/{conversation}");
+    let mut reply = Value::Null;
+    for _ in 0..100 {
+        let (_, detail) = app.json(Method::GET, &path, None).await;
+        if let Some(m) = detail["data"]["messages"].as_array().and_then(|m| m.get(1)) {
+            reply = m.clone();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let metadata: Value = serde_json::from_str(reply["metadata"].as_str().unwrap()).unwrap();
+    assert_eq!(metadata["interrupted"], true, "{reply}");
+}
+
 on_both_backends!(
     backend: the_seed_examples_work,
     errors_are_the_seeds,
-    engine_behaviour_carries_over
+    engine_behaviour_carries_over,
+    a_hang_up_mid_stream_keeps_the_partial_answer
 );
