@@ -1,3 +1,4 @@
+use futures::future::join;
 use time::OffsetDateTime;
 
 use super::chat_prompt::build_prompt;
@@ -138,11 +139,16 @@ impl ChatService {
         if let Some(user) = &req.external_user_id {
             check_text("external_user_id", user, 256)?;
         }
-        let bot = match &req.bot {
-            BotRef::Id(id) => self.ports.bots.get_bot(ws, *id).await,
-            BotRef::Slug(slug) => self.ports.bots.get_bot_by_slug(ws, slug).await,
-        }
-        .map_err(not_found("Bot"))?;
+        let bot = async {
+            match &req.bot {
+                BotRef::Id(id) => self.ports.bots.get_bot(ws, *id).await,
+                BotRef::Slug(slug) => self.ports.bots.get_bot_by_slug(ws, slug).await,
+            }
+        };
+        // The billing account is read alongside the bot (one round trip
+        // less); it is checked only if the turn goes to the model.
+        let (bot, billing) = join(bot, self.ports.billing.get_billing(ws)).await;
+        let bot = bot.map_err(not_found("Bot"))?;
         if !bot.is_active() {
             return Err(ChatError::BotInactive);
         }
@@ -159,8 +165,7 @@ impl ChatService {
                 .await
                 .map(PreparedTurn::Answered);
         }
-        let billing = self.ports.billing.get_billing(ws).await?;
-        billing.check_turn_allowed(now)?;
+        billing?.check_turn_allowed(now)?;
         // The user's message is stored before the model is called, so a
         // failing provider never loses it; a new conversation is created
         // in the same transaction.

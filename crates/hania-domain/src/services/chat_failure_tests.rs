@@ -74,6 +74,7 @@ async fn upstream_failures_keep_the_message_trace_the_error_and_charge_nothing()
 #[tokio::test]
 async fn foreign_conversations_inactive_bots_and_bad_input_are_refused() {
     let mut m = Mocks::default();
+    active_billing(&mut m);
     m.bots.expect_get_bot().returning(|_, _| Ok(bot(None)));
     m.conversations
         .expect_get_conversation()
@@ -88,6 +89,7 @@ async fn foreign_conversations_inactive_bots_and_bad_input_are_refused() {
     ));
 
     let mut m = Mocks::default();
+    active_billing(&mut m);
     m.bots
         .expect_get_bot()
         .returning(|_, _| Err(StoreError::NotFound));
@@ -97,6 +99,7 @@ async fn foreign_conversations_inactive_bots_and_bad_input_are_refused() {
     ));
 
     let mut m = Mocks::default();
+    active_billing(&mut m);
     m.bots.expect_get_bot().returning(|_, _| {
         let mut b = bot(None);
         b.status = crate::bot::BotStatus::Inactive;
@@ -122,6 +125,7 @@ async fn bots_named_by_slug_are_looked_up_by_slug() {
         ..request()
     };
     let mut m = Mocks::default();
+    active_billing(&mut m);
     m.bots.expect_get_bot().never();
     m.bots
         .expect_get_bot_by_slug()
@@ -143,4 +147,11 @@ async fn bots_named_by_slug_are_looked_up_by_slug() {
         service.send(WS, by_slug("nobody")).await,
         Err(ChatError::NotFound("Bot"))
     ));
+}
+
+/// Billing that allows turns (it is read alongside the bot).
+fn active_billing(m: &mut Mocks) {
+    m.billing
+        .expect_get_billing()
+        .returning(|_| Ok(billing(BillingStatus::Active, 100, 0)));
 }

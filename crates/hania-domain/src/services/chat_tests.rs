@@ -163,7 +163,11 @@ async fn a_new_conversation_with_a_greeting_answers_without_the_model_or_a_charg
             );
             Ok(conversation(9, BOT))
         });
-    m.billing.expect_get_billing().never();
+    // Read alongside the bot, but a greeting is neither refused nor metered:
+    // even a suspended workspace gets it.
+    m.billing
+        .expect_get_billing()
+        .returning(|_| Ok(billing(BillingStatus::Suspended, 0, 0)));
     m.provider.expect_complete().never();
     m.turns.expect_record_turn().times(1).returning(|turn| {
         let roles: Vec<Role> = turn.messages.iter().map(|m| m.role).collect();
@@ -281,6 +285,9 @@ async fn new_conversation_skips_resolution_by_external_user() {
         .expect_create_conversation()
         .times(1)
         .returning(|_| Ok(conversation(11, BOT)));
+    m.billing
+        .expect_get_billing()
+        .returning(|_| Ok(billing(BillingStatus::Active, 100, 0)));
     m.turns.expect_record_turn().returning(|_| Ok(recorded()));
     let fresh = ChatRequest {
         new_conversation: true,
