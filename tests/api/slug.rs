@@ -92,6 +92,16 @@ async fn the_seed_examples_work(backend: Backend) {
     let (status, json) = status_and_json(post(&app, "support-agent", key, continued).await).await;
     assert_eq!(status, 404);
     assert_error(&json, "NotFoundError");
+    assert_eq!(
+        json["error"]["message"],
+        "Conversation 'conv_abc123' not found"
+    );
+    // An unknown agent is reported first, whatever the conversation id.
+    let (_, json) = status_and_json(post(&app, "nobody", key, continued).await).await;
+    assert_eq!(
+        json["error"]["message"],
+        "Agent with slug 'nobody' not found"
+    );
     // …with the id we returned, it continues.
     let continued = continued.replace("conv_abc123", &conversation);
     let (status, json) = status_and_json(post(&app, "support-agent", key, &continued).await).await;

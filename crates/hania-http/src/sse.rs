@@ -52,8 +52,8 @@ impl Sink {
     }
 
     /// Everything sent, when a transcript was asked for.
-    pub fn into_transcript(self) -> Option<String> {
-        self.transcript
+    pub fn transcript(&self) -> Option<&str> {
+        self.transcript.as_deref()
     }
 }
 

@@ -146,15 +146,17 @@ async fn pump(
     remember(&state, replay, sink).await;
 }
 
+/// Stores the transcript for replays, then ends the stream: the client
+/// sees the end only once a retry would find the stored answer.
 async fn remember(state: &AppState, replay: ReplayKey, sink: Sink) {
-    let (Some((workspace, key)), Some(transcript)) = (replay, sink.into_transcript()) else {
-        return;
-    };
-    let stored = state
-        .store
-        .complete_idempotency_key(workspace, &key, 200, "text/event-stream", &transcript)
-        .await;
-    if let Err(error) = stored {
-        tracing::error!(%error, "could not store an idempotent stream");
+    if let (Some((workspace, key)), Some(transcript)) = (replay, sink.transcript()) {
+        let stored = state
+            .store
+            .complete_idempotency_key(workspace, &key, 200, "text/event-stream", transcript)
+            .await;
+        if let Err(error) = stored {
+            tracing::error!(%error, "could not store an idempotent stream");
+        }
     }
+    drop(sink);
 }

@@ -6,14 +6,14 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use hania_domain::ability::Ability;
 use hania_domain::conversation::Channel;
-use hania_domain::ids::{BotId, ConversationId, WorkspaceId};
+use hania_domain::ids::{BotId, WorkspaceId};
 use hania_domain::services::{BotRef, ChatError, ChatReply, ChatRequest};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::Dialect;
+use super::{Dialect, conversation_ref};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{RawBody, parse_json};
@@ -140,11 +140,7 @@ fn into_request(input: HanseiMessageInput) -> Result<ChatRequest, ApiError> {
     };
     let conversation_id = match input.conversation_id.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(text) => Some(
-            Uuid::parse_str(text)
-                .map(ConversationId::from_uuid)
-                .map_err(|_| ApiError::not_found("Conversation"))?,
-        ),
+        Some(text) => Some(conversation_ref(text)),
     };
     Ok(ChatRequest {
         bot,

@@ -8,6 +8,7 @@ pub mod slug;
 
 use actix_web::http::header::HeaderMap;
 use actix_web::{HttpResponse, Resource, ResponseError, web};
+use hania_domain::ids::ConversationId;
 
 use crate::auth::bearer_token;
 use crate::error::ApiError;
@@ -63,4 +64,13 @@ impl Dialect {
             std::future::ready(self.error_response(&ApiError::NotFound("No such endpoint".into())))
         }
     }
+}
+
+/// A client's conversation id. Ours are UUIDs, so other text names no
+/// conversation: it becomes one that cannot exist (the nil UUID; ids are
+/// random), so the engine still checks the bot first and answers 404 for
+/// the conversation only when the bot exists.
+pub fn conversation_ref(text: &str) -> ConversationId {
+    let id = uuid::Uuid::parse_str(text.trim()).unwrap_or(uuid::Uuid::nil());
+    ConversationId::from_uuid(id)
 }

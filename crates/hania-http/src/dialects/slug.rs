@@ -9,13 +9,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use hania_domain::ability::Ability;
 use hania_domain::billing::BillingRefusal;
 use hania_domain::conversation::Channel;
-use hania_domain::ids::{ConversationId, WorkspaceId};
+use hania_domain::ids::WorkspaceId;
 use hania_domain::services::{BotRef, ChatError, ChatReply, ChatRequest};
 use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
-use super::Dialect;
+use super::{Dialect, conversation_ref};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{RawBody, parse_json};
@@ -200,11 +200,7 @@ fn parse_body(bytes: &[u8], slug: &str) -> Result<(ChatRequest, bool), ApiError>
     let conversation_id = match body.get("conversationId") {
         None | Some(Value::Null) => None,
         Some(Value::String(id)) if id.trim().is_empty() => None,
-        Some(Value::String(id)) => Some(
-            uuid::Uuid::parse_str(id.trim())
-                .map(ConversationId::from_uuid)
-                .map_err(|_| ApiError::NotFound(format!("Conversation '{id}' not found")))?,
-        ),
+        Some(Value::String(id)) => Some(conversation_ref(id)),
         Some(_) => return Err(invalid("conversationId must be a string or null")),
     };
     let request = ChatRequest {
@@ -220,10 +216,19 @@ fn parse_body(bytes: &[u8], slug: &str) -> Result<(ChatRequest, bool), ApiError>
 }
 
 /// Engine errors in the dialect's words.
-fn chat_error(error: ChatError, slug: &str) -> ApiError {
+fn chat_error(error: ChatError, slug: &str, body: &[u8]) -> ApiError {
     match error {
         ChatError::NotFound("Bot") => {
             ApiError::NotFound(format!("Agent with slug '{slug}' not found"))
+        }
+        ChatError::NotFound("Conversation") => {
+            let asked: Option<Value> = serde_json::from_slice(body).ok();
+            let id = asked
+                .as_ref()
+                .and_then(|b| b.get("conversationId"))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            ApiError::NotFound(format!("Conversation '{id}' not found"))
         }
         ChatError::Validation(v) if v.field == "message" => {
             ApiError::Validation(format!("Message field {}", v.message))
@@ -245,7 +250,7 @@ async fn answer(
             .chat
             .prepare(ws, request)
             .await
-            .map_err(|e| chat_error(e, slug))?;
+            .map_err(|e| chat_error(e, slug, body))?;
         let response = turn_stream::respond(state.clone(), prepared, &SLUG_STREAM, replay);
         return Ok(Outcome::Stream(response));
     }
@@ -253,7 +258,7 @@ async fn answer(
         .chat
         .send(ws, request)
         .await
-        .map_err(|e| chat_error(e, slug))?;
+        .map_err(|e| chat_error(e, slug, body))?;
     Ok(Outcome::Whole(
         HttpResponse::Ok().json(SlugChatReply::from(&reply)),
     ))
