@@ -4,11 +4,11 @@
 use async_trait::async_trait;
 use futures::stream;
 use hania_domain::completion::{
-    Completion, CompletionRequest, CompletionStream, ProviderError, StreamChunk, TokenUsage,
+    Completion, CompletionRequest, CompletionStream, ProviderError, StreamChunk,
 };
 use hania_domain::message::Role;
 use hania_domain::ports::ModelProvider;
-use hania_domain::services::chat_prompt::estimate_tokens;
+use hania_domain::services::chat_prompt::estimate_usage;
 
 /// The model name every offline reply carries.
 pub const OFFLINE_MODEL: &str = "hania-offline";
@@ -36,17 +36,9 @@ impl OfflineProvider {
         } else {
             notice
         };
-        let prompt_tokens = request
-            .messages
-            .iter()
-            .map(|m| estimate_tokens(&m.content))
-            .sum();
         Completion {
             model: OFFLINE_MODEL.to_owned(),
-            usage: TokenUsage {
-                prompt_tokens,
-                completion_tokens: estimate_tokens(&content),
-            },
+            usage: estimate_usage(request, &content),
             content,
             tool_calls: Vec::new(),
             finish_reason: Some("stop".to_owned()),

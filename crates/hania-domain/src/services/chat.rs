@@ -142,7 +142,11 @@ impl ChatService {
         let bot = async {
             match &req.bot {
                 BotRef::Id(id) => self.ports.bots.get_bot(ws, *id).await,
-                BotRef::Slug(slug) => self.ports.bots.get_bot_by_slug(ws, slug).await,
+                // Slugs are stored lower-case; clients may not type them so.
+                BotRef::Slug(slug) => {
+                    let slug = slug.trim().to_ascii_lowercase();
+                    self.ports.bots.get_bot_by_slug(ws, &slug).await
+                }
             }
         };
         // The billing account is read alongside the bot (one round trip

@@ -141,7 +141,7 @@ async fn bots_named_by_slug_are_looked_up_by_slug() {
         .returning(|_| Ok(conversation(9, BOT)));
     m.turns.expect_record_turn().returning(|_| Ok(recorded()));
     let service = service(m);
-    let reply = service.send(WS, by_slug("support")).await.unwrap();
+    let reply = service.send(WS, by_slug(" Support ")).await.unwrap();
     assert_eq!(reply.response, "Hello!");
     assert!(matches!(
         service.send(WS, by_slug("nobody")).await,

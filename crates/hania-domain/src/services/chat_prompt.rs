@@ -1,7 +1,7 @@
 //! Building the prompt: the system prompt, then as much recent history as
 //! the model's context budget allows, ending with the new message.
 
-use crate::completion::PromptMessage;
+use crate::completion::{CompletionRequest, PromptMessage, TokenUsage};
 use crate::message::{Message, Role};
 
 /// A rough token count (about four characters a token, plus framing),
@@ -10,6 +10,19 @@ pub fn estimate_tokens(text: &str) -> u32 {
     u32::try_from(text.chars().count() / 4)
         .unwrap_or(u32::MAX)
         .saturating_add(4)
+}
+
+/// Usage estimated with [`estimate_tokens`], for a provider that did not
+/// report it: the prompt's messages and the answer `text`.
+pub fn estimate_usage(request: &CompletionRequest, text: &str) -> TokenUsage {
+    TokenUsage {
+        prompt_tokens: request
+            .messages
+            .iter()
+            .map(|m| estimate_tokens(&m.content))
+            .fold(0, u32::saturating_add),
+        completion_tokens: estimate_tokens(text),
+    }
 }
 
 /// `system` followed by the newest user/assistant messages of `history`

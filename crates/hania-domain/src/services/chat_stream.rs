@@ -5,7 +5,7 @@
 use time::OffsetDateTime;
 
 use super::chat::ChatService;
-use super::chat_prompt::estimate_tokens;
+use super::chat_prompt::estimate_usage;
 use super::chat_types::{ChatError, ChatReply, ModelTurn};
 use crate::completion::{Completion, CompletionStream, ProviderError, TokenUsage};
 
@@ -51,15 +51,9 @@ impl ChatService {
             });
             return self.finish(turn, started, Err(error), false).await;
         }
-        let usage = outcome.usage.unwrap_or_else(|| TokenUsage {
-            prompt_tokens: turn
-                .request
-                .messages
-                .iter()
-                .map(|m| estimate_tokens(&m.content))
-                .sum(),
-            completion_tokens: estimate_tokens(&outcome.text),
-        });
+        let usage = outcome
+            .usage
+            .unwrap_or_else(|| estimate_usage(&turn.request, &outcome.text));
         let completion = Completion {
             model: outcome.model.unwrap_or_else(|| turn.request.model.clone()),
             content: outcome.text,

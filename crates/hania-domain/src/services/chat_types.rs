@@ -24,8 +24,8 @@ pub const MAX_MESSAGE_CHARS: usize = 32_000;
 pub enum BotRef {
     /// By id (the native API).
     Id(BotId),
-    /// By slug, unique per workspace (the slug dialect; the Hansei dialect
-    /// accepts either).
+    /// By slug, unique per workspace, matched case-insensitively (the slug
+    /// dialect; the Hansei dialect accepts either).
     Slug(String),
 }
 

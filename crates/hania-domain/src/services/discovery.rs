@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use super::chat_prompt::estimate_usage;
+use super::chat_stream::StreamOutcome;
 use super::chat_types::ChatError;
 use crate::completion::{CompletionRequest, CompletionStream, ProviderError, TokenUsage};
 use crate::discovery::{BotDraft, DiscoveryRequest};
@@ -99,6 +101,26 @@ impl DiscoveryService {
             .stream(completion_request)
             .await
             .map_err(ChatError::Upstream)
+    }
+
+    /// Reads a streamed drafting call's outcome (relayed by the adapter)
+    /// into a draft: a provider failure is returned as such, and usage the
+    /// provider did not report is estimated.
+    pub fn finish_stream(
+        request: &DiscoveryRequest,
+        completion_request: &CompletionRequest,
+        outcome: StreamOutcome,
+    ) -> Result<Discovery, ChatError> {
+        if let Some(error) = outcome.error {
+            return Err(ChatError::Upstream(error));
+        }
+        let usage = outcome
+            .usage
+            .unwrap_or_else(|| estimate_usage(completion_request, &outcome.text));
+        let model = outcome
+            .model
+            .unwrap_or_else(|| completion_request.model.clone());
+        Self::finish(request, &outcome.text, model, usage)
     }
 
     /// Reads the model's whole answer into a draft. An unusable answer is

@@ -124,3 +124,33 @@ async fn billing_policy_and_validation_come_before_any_model_call() {
     let error = broke.discover(WS, &empty).await.unwrap_err();
     assert!(matches!(error, ChatError::Validation(v) if v.field == "description"));
 }
+
+#[test]
+fn a_streamed_draft_estimates_missing_usage_and_passes_failures_on() {
+    let asked = CompletionRequest {
+        model: "gpt-test".into(),
+        messages: request().prompt(),
+        temperature: None,
+        max_tokens: None,
+        tools: Vec::new(),
+        json_output: true,
+    };
+    let outcome = StreamOutcome {
+        text: r#"{"name": "Payroll", "system_prompt": "Answer payroll questions."}"#.into(),
+        ..StreamOutcome::default()
+    };
+    let found = DiscoveryService::finish_stream(&request(), &asked, outcome.clone()).unwrap();
+    assert_eq!(
+        found.model, "gpt-test",
+        "the asked model when none was reported"
+    );
+    assert_eq!(found.usage, estimate_usage(&asked, &outcome.text));
+    let failed = StreamOutcome {
+        error: Some(ProviderError::Timeout),
+        ..outcome
+    };
+    assert!(matches!(
+        DiscoveryService::finish_stream(&request(), &asked, failed),
+        Err(ChatError::Upstream(ProviderError::Timeout))
+    ));
+}

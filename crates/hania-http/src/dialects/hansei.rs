@@ -136,7 +136,7 @@ fn into_request(input: HanseiMessageInput) -> Result<ChatRequest, ApiError> {
     }
     let bot = match Uuid::parse_str(bot_id) {
         Ok(id) => BotRef::Id(BotId::from_uuid(id)),
-        Err(_) => BotRef::Slug(bot_id.to_ascii_lowercase()),
+        Err(_) => BotRef::Slug(bot_id.to_owned()),
     };
     let conversation_id = match input.conversation_id.as_deref().map(str::trim) {
         None | Some("") => None,

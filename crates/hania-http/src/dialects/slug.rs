@@ -176,9 +176,19 @@ fn invalid(message: &str) -> ApiError {
     ApiError::Validation(message.into())
 }
 
+/// A parsed request body.
+struct SlugRequest {
+    /// The engine's request.
+    chat: ChatRequest,
+    /// Answer as a stream.
+    stream: bool,
+    /// The `conversationId` as sent, for error messages.
+    conversation: Option<String>,
+}
+
 /// Reads the body with the dialect's own messages ("Message field is
-/// required"); gives the request and whether to stream.
-fn parse_body(bytes: &[u8], slug: &str) -> Result<(ChatRequest, bool), ApiError> {
+/// required").
+fn parse_body(bytes: &[u8], slug: &str) -> Result<SlugRequest, ApiError> {
     let body: Value =
         parse_json(bytes).map_err(|_| invalid("Request body must be a JSON object"))?;
     let Some(body) = body.as_object() else {
@@ -197,14 +207,15 @@ fn parse_body(bytes: &[u8], slug: &str) -> Result<(ChatRequest, bool), ApiError>
         Some(Value::Bool(flag)) => *flag,
         Some(_) => return Err(invalid("Stream field must be a boolean")),
     };
-    let conversation_id = match body.get("conversationId") {
+    let conversation = match body.get("conversationId") {
         None | Some(Value::Null) => None,
         Some(Value::String(id)) if id.trim().is_empty() => None,
-        Some(Value::String(id)) => Some(conversation_ref(id)),
+        Some(Value::String(id)) => Some(id.clone()),
         Some(_) => return Err(invalid("conversationId must be a string or null")),
     };
-    let request = ChatRequest {
-        bot: BotRef::Slug(slug.to_ascii_lowercase()),
+    let conversation_id = conversation.as_deref().map(conversation_ref);
+    let chat = ChatRequest {
+        bot: BotRef::Slug(slug.to_owned()),
         message,
         external_user_id: None,
         conversation_id,
@@ -212,24 +223,23 @@ fn parse_body(bytes: &[u8], slug: &str) -> Result<(ChatRequest, bool), ApiError>
         agent_mode: false,
         channel: Channel::Api,
     };
-    Ok((request, stream))
+    Ok(SlugRequest {
+        chat,
+        stream,
+        conversation,
+    })
 }
 
 /// Engine errors in the dialect's words.
-fn chat_error(error: ChatError, slug: &str, body: &[u8]) -> ApiError {
+fn chat_error(error: ChatError, slug: &str, conversation: Option<&str>) -> ApiError {
     match error {
         ChatError::NotFound("Bot") => {
             ApiError::NotFound(format!("Agent with slug '{slug}' not found"))
         }
-        ChatError::NotFound("Conversation") => {
-            let asked: Option<Value> = serde_json::from_slice(body).ok();
-            let id = asked
-                .as_ref()
-                .and_then(|b| b.get("conversationId"))
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            ApiError::NotFound(format!("Conversation '{id}' not found"))
-        }
+        ChatError::NotFound("Conversation") => ApiError::NotFound(format!(
+            "Conversation '{}' not found",
+            conversation.unwrap_or_default()
+        )),
         ChatError::Validation(v) if v.field == "message" => {
             ApiError::Validation(format!("Message field {}", v.message))
         }
@@ -244,21 +254,18 @@ async fn answer(
     body: &[u8],
     replay: turn_stream::ReplayKey,
 ) -> Result<Outcome, ApiError> {
-    let (request, stream) = parse_body(body, slug)?;
+    let SlugRequest {
+        chat,
+        stream,
+        conversation,
+    } = parse_body(body, slug)?;
+    let speak = |e| chat_error(e, slug, conversation.as_deref());
     if stream {
-        let prepared = state
-            .chat
-            .prepare(ws, request)
-            .await
-            .map_err(|e| chat_error(e, slug, body))?;
+        let prepared = state.chat.prepare(ws, chat).await.map_err(speak)?;
         let response = turn_stream::respond(state.clone(), prepared, &SLUG_STREAM, replay);
         return Ok(Outcome::Stream(response));
     }
-    let reply = state
-        .chat
-        .send(ws, request)
-        .await
-        .map_err(|e| chat_error(e, slug, body))?;
+    let reply = state.chat.send(ws, chat).await.map_err(speak)?;
     Ok(Outcome::Whole(
         HttpResponse::Ok().json(SlugChatReply::from(&reply)),
     ))

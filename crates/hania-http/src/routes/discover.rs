@@ -5,10 +5,9 @@
 use actix_web::http::header::ACCEPT;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use hania_domain::ability::Ability;
-use hania_domain::completion::{CompletionRequest, TokenUsage};
+use hania_domain::completion::CompletionRequest;
 use hania_domain::discovery::DiscoveryRequest;
 use hania_domain::services::DiscoveryService;
-use hania_domain::services::chat_prompt::estimate_tokens;
 use serde_json::json;
 
 use crate::auth::Caller;
@@ -122,23 +121,11 @@ async fn draft_stream(
     if outcome.interrupted {
         return;
     }
-    if let Some(error) = outcome.error {
-        let error = hania_domain::services::ChatError::Upstream(error);
-        let _ = sink.send((NATIVE.error)(error.into())).await;
-        return;
+    if outcome.error.is_none() {
+        let checking = json!({"stage": "checking", "message": "Checking the draft"});
+        let _ = sink.send(sse::event("progress", &checking)).await;
     }
-    let checking = json!({"stage": "checking", "message": "Checking the draft"});
-    let _ = sink.send(sse::event("progress", &checking)).await;
-    let usage = outcome.usage.unwrap_or_else(|| TokenUsage {
-        prompt_tokens: completion
-            .messages
-            .iter()
-            .map(|m| estimate_tokens(&m.content))
-            .sum(),
-        completion_tokens: estimate_tokens(&outcome.text),
-    });
-    let model = outcome.model.unwrap_or(completion.model);
-    let last = match DiscoveryService::finish(&request, &outcome.text, model, usage) {
+    let last = match DiscoveryService::finish_stream(&request, &completion, outcome) {
         Ok(found) => sse::event(
             "draft",
             &serde_json::to_value(DiscoverReply::from(&found)).unwrap_or_default(),

@@ -8,7 +8,7 @@ use hania_domain::message::{Message, NewMessage};
 use hania_domain::ports::{MessageStore, StoreError, TraceStore};
 use hania_domain::trace::{NewTraceStep, TraceStep};
 
-use super::append::{append_messages_in, append_steps_in, conversation_exists_in};
+use super::append::{append_in, conversation_exists_in};
 use crate::DieselStore;
 use crate::conn::DbError;
 use crate::on_conn;
@@ -26,8 +26,10 @@ impl MessageStore for DieselStore {
     ) -> Result<Vec<Message>, StoreError> {
         let mut conn = self.conn().await?;
         let rows: Vec<MessageRow> = on_conn!(&mut conn, |c| {
-            c.transaction(async |c| append_messages_in!(c, workspace, conversation, new).await)
-                .await
+            c.transaction(async |c| {
+                append_in!(c, workspace, conversation, new, &[]; .await).map(|(rows, _)| rows)
+            })
+            .await
         })?;
         rows.into_iter().map(Message::try_from).collect()
     }
@@ -83,8 +85,10 @@ impl TraceStore for DieselStore {
     ) -> Result<Vec<TraceStep>, StoreError> {
         let mut conn = self.conn().await?;
         let rows: Vec<TraceRow> = on_conn!(&mut conn, |c| {
-            c.transaction(async |c| append_steps_in!(c, workspace, conversation, steps).await)
-                .await
+            c.transaction(async |c| {
+                append_in!(c, workspace, conversation, &[], steps; .await).map(|(_, rows)| rows)
+            })
+            .await
         })?;
         rows.into_iter().map(TraceStep::try_from).collect()
     }

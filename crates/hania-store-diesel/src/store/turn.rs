@@ -20,22 +20,14 @@ use hania_domain::ports::{StoreError, TurnStore};
 use hania_domain::trace::TraceStep;
 use hania_domain::turn::{OpenTurn, RecordedTurn, TurnConversation, TurnRecord};
 
+use super::append::{append_in, insert_each};
 use crate::DieselStore;
-use crate::conn::{DbError, PooledConn, to_i32, to_u32};
+use crate::conn::{DbError, PooledConn};
 use crate::rows::conversation::ConversationRow;
 use crate::rows::ledger::LedgerRow;
-use crate::rows::message::{MessageRow, TraceRow};
-use crate::schema::{billing_accounts, bots, conversations, ledger_entries, messages, trace_steps};
+use crate::rows::message::MessageRow;
+use crate::schema::{billing_accounts, bots, conversations, ledger_entries, messages};
 use crate::sql_types::{SqlTime, sql_id};
-
-/// Inserts each row of `$rows` into `$table`.
-macro_rules! insert_each {
-    ($c:ident, $table:expr, $rows:expr; $($aw:tt)*) => {
-        for row in $rows {
-            diesel::insert_into($table).values(row).execute($c) $($aw)* ?;
-        }
-    };
-}
 
 /// The body of `open_turn`; evaluates to `Result<Vec<MessageRow>, DbError>`.
 macro_rules! open_turn_tx {
@@ -82,23 +74,7 @@ macro_rules! open_turn_tx {
                 Ok::<_, DbError>(vec![message])
             }
             TurnConversation::Existing(_) => {
-                use conversations as cv;
-                let count: i32 = diesel::update(
-                    cv::table
-                        .filter(cv::id.eq(sql_id(conv)))
-                        .filter(cv::workspace_id.eq(sql_id(ws))),
-                )
-                .set((
-                    cv::message_count.eq(cv::message_count + 1),
-                    cv::last_message_at.eq(SqlTime(user.created_at)),
-                    cv::last_message_preview.eq(preview_of(&user.content)),
-                ))
-                .returning(cv::message_count)
-                .get_result($c) $($aw)*
-                .optional()?
-                .ok_or(DbError(StoreError::NotFound))?;
-                let message = MessageRow::new(conv, to_u32(count, "message_count")?, user);
-                diesel::insert_into(messages::table).values(&message).execute($c) $($aw)* ?;
+                append_in!($c, ws, conv, std::slice::from_ref(user), &[]; $($aw)*)?;
                 let mut recent: Vec<MessageRow> = messages::table
                     .filter(messages::conversation_id.eq(sql_id(conv)))
                     .order(messages::position.desc())
@@ -154,50 +130,8 @@ macro_rules! record_turn_tx {
                 created_at: at,
             }));
         }
-        // Both counters (and the preview, when there are messages) in one
-        // statement; positions follow the counts it returns.
-        use conversations as cv;
-        let (n, m) = (
-            to_i32(turn.messages.len() as u32),
-            to_i32(turn.trace_steps.len() as u32),
-        );
-        let target = cv::table
-            .filter(cv::id.eq(sql_id(conv)))
-            .filter(cv::workspace_id.eq(sql_id(ws)));
-        let counts: Option<(i32, i32)> = match turn.messages.last() {
-            Some(last) => diesel::update(target)
-                .set((
-                    cv::message_count.eq(cv::message_count + n),
-                    cv::trace_step_count.eq(cv::trace_step_count + m),
-                    cv::last_message_at.eq(SqlTime(last.created_at)),
-                    cv::last_message_preview.eq(preview_of(&last.content)),
-                ))
-                .returning((cv::message_count, cv::trace_step_count))
-                .get_result($c) $($aw)*
-                .optional()?,
-            None => diesel::update(target)
-                .set(cv::trace_step_count.eq(cv::trace_step_count + m))
-                .returning((cv::message_count, cv::trace_step_count))
-                .get_result($c) $($aw)*
-                .optional()?,
-        };
-        let (message_count, step_count) = counts.ok_or(DbError(StoreError::NotFound))?;
-        let first_message = to_u32(message_count - n + 1, "message_count")?;
-        let first_step = to_u32(step_count - m + 1, "trace_step_count")?;
-        let message_rows: Vec<MessageRow> = turn
-            .messages
-            .iter()
-            .enumerate()
-            .map(|(i, msg)| MessageRow::new(conv, first_message + i as u32, msg))
-            .collect();
-        let step_rows: Vec<TraceRow> = turn
-            .trace_steps
-            .iter()
-            .enumerate()
-            .map(|(i, step)| TraceRow::new(conv, first_step + i as u32, step))
-            .collect();
-        insert_each!($c, messages::table, &message_rows; $($aw)*);
-        insert_each!($c, trace_steps::table, &step_rows; $($aw)*);
+        let (message_rows, step_rows) =
+            append_in!($c, ws, conv, &turn.messages, &turn.trace_steps; $($aw)*)?;
         insert_each!($c, ledger_entries::table, ledger.iter(); $($aw)*);
         Ok::<_, DbError>((message_rows, step_rows, ledger))
     }};
