@@ -2,22 +2,18 @@ use std::sync::Arc;
 
 use mockall::predicate::eq;
 use serde_json::json;
-use time::OffsetDateTime;
-use time::macros::datetime;
 use uuid::Uuid;
 
 use super::*;
-use crate::ports::{MockBotStore, MockClock, MockIdGenerator};
+use crate::ports::{MockBotStore, MockIdGenerator};
+use crate::services::test_support::{NOW, stopped_clock};
 
-const NOW: OffsetDateTime = datetime!(2026-11-21 10:00 UTC);
 const WS: WorkspaceId = WorkspaceId(Uuid::from_u128(1));
 
 fn service(store: MockBotStore) -> BotService {
-    let mut clock = MockClock::new();
-    clock.expect_now().return_const(NOW);
     let mut ids = MockIdGenerator::new();
     ids.expect_new_id().returning(|| Uuid::from_u128(99));
-    BotService::new(Arc::new(store), Arc::new(clock), Arc::new(ids))
+    BotService::new(Arc::new(store), stopped_clock(), Arc::new(ids))
 }
 
 fn changes(name: &str) -> BotChanges {

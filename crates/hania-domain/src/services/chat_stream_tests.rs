@@ -7,23 +7,17 @@ use crate::ids::{ConversationId, WorkspaceId};
 use crate::message::Role;
 use crate::money::{ModelPrice, Money};
 use crate::ports::{
-    MockBotStore, MockClock, MockConversationStore, MockIdGenerator, MockModelProvider,
-    MockTurnStore, MockWorkspaceStore,
+    MockBotStore, MockConversationStore, MockModelProvider, MockTurnStore, MockWorkspaceStore,
 };
+use crate::services::test_support::{NOW, random_ids, stopped_clock};
 use crate::services::{ChatPorts, ChatSettings};
 use crate::turn::RecordedTurn;
 use std::collections::HashMap;
 use std::sync::Arc;
-use time::macros::{date, datetime};
+use time::macros::date;
 use uuid::Uuid;
 
-const NOW: OffsetDateTime = datetime!(2026-11-21 10:00 UTC);
-
 fn service(turns: MockTurnStore) -> ChatService {
-    let mut clock = MockClock::new();
-    clock.expect_now().return_const(NOW);
-    let mut ids = MockIdGenerator::new();
-    ids.expect_new_id().returning(Uuid::new_v4);
     let mut provider = MockModelProvider::new();
     provider.expect_name().return_const("mock".to_owned());
     let mut billing = MockWorkspaceStore::new();
@@ -48,8 +42,8 @@ fn service(turns: MockTurnStore) -> ChatService {
             billing: Arc::new(billing),
             turns: Arc::new(turns),
             provider: Arc::new(provider),
-            clock: Arc::new(clock),
-            ids: Arc::new(ids),
+            clock: stopped_clock(),
+            ids: random_ids(),
         },
         ChatSettings {
             default_model: "m".into(),

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use mockall::Sequence;
-use time::macros::{date, datetime};
+use time::macros::date;
 use uuid::Uuid;
 
 use super::*;
@@ -17,12 +17,11 @@ use crate::message::Message;
 use crate::money::ModelPrice;
 use crate::money::Money;
 use crate::ports::{
-    MockBotStore, MockClock, MockConversationStore, MockIdGenerator, MockModelProvider,
-    MockTurnStore, MockWorkspaceStore,
+    MockBotStore, MockConversationStore, MockModelProvider, MockTurnStore, MockWorkspaceStore,
 };
+use crate::services::test_support::{NOW, random_ids, stopped_clock};
 use crate::turn::{RecordedTurn, TurnConversation};
 
-const NOW: OffsetDateTime = datetime!(2026-11-21 10:00 UTC);
 const WS: WorkspaceId = WorkspaceId(Uuid::from_u128(1));
 const BOT: BotId = BotId(Uuid::from_u128(2));
 
@@ -94,10 +93,6 @@ fn request() -> ChatRequest {
 }
 
 fn service(mocks: Mocks) -> ChatService {
-    let mut clock = MockClock::new();
-    clock.expect_now().return_const(NOW);
-    let mut ids = MockIdGenerator::new();
-    ids.expect_new_id().returning(Uuid::new_v4);
     let mut provider = mocks.provider;
     provider.expect_name().return_const("mock".to_owned());
     let price = ModelPrice {
@@ -111,8 +106,8 @@ fn service(mocks: Mocks) -> ChatService {
             billing: Arc::new(mocks.billing),
             turns: Arc::new(mocks.turns),
             provider: Arc::new(provider),
-            clock: Arc::new(clock),
-            ids: Arc::new(ids),
+            clock: stopped_clock(),
+            ids: random_ids(),
         },
         ChatSettings {
             default_model: "default-model".into(),

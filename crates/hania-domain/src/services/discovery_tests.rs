@@ -1,16 +1,15 @@
 use std::sync::Arc;
 
-use time::OffsetDateTime;
-use time::macros::{date, datetime};
+use time::macros::date;
 use uuid::Uuid;
 
 use super::*;
 use crate::billing::{BillingAccount, BillingRefusal, BillingStatus, Plan};
 use crate::completion::Completion;
 use crate::money::Money;
-use crate::ports::{MockClock, MockModelProvider, MockWorkspaceStore};
+use crate::ports::{MockModelProvider, MockWorkspaceStore};
+use crate::services::test_support::{NOW, stopped_clock};
 
-const NOW: OffsetDateTime = datetime!(2026-11-21 10:00 UTC);
 const WS: WorkspaceId = WorkspaceId(Uuid::from_u128(1));
 
 fn billing(status: BillingStatus, balance: i64) -> BillingAccount {
@@ -40,12 +39,10 @@ fn service(billing_account: BillingAccount, provider: MockModelProvider) -> Disc
     store
         .expect_get_billing()
         .returning(move |_| Ok(billing_account.clone()));
-    let mut clock = MockClock::new();
-    clock.expect_now().return_const(NOW);
     DiscoveryService::new(
         Arc::new(provider),
         Arc::new(store),
-        Arc::new(clock),
+        stopped_clock(),
         "gpt-test".into(),
     )
 }

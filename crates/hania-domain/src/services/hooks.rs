@@ -123,20 +123,15 @@ impl HookService {
 
 #[cfg(test)]
 mod tests {
-    use time::macros::datetime;
+
     use uuid::Uuid;
 
     use super::*;
-    use crate::ports::{MockClock, MockHookStore, MockIdGenerator, StoreError};
+    use crate::ports::{MockHookStore, StoreError};
+    use crate::services::test_support::{random_ids, stopped_clock};
 
     fn service(store: MockHookStore) -> HookService {
-        let mut clock = MockClock::new();
-        clock
-            .expect_now()
-            .return_const(datetime!(2026-11-21 10:00 UTC));
-        let mut ids = MockIdGenerator::new();
-        ids.expect_new_id().returning(Uuid::new_v4);
-        HookService::new(Arc::new(store), Arc::new(clock), Arc::new(ids))
+        HookService::new(Arc::new(store), stopped_clock(), random_ids())
     }
 
     #[tokio::test]

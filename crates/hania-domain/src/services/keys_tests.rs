@@ -1,19 +1,15 @@
 use std::sync::Arc;
 
 use mockall::predicate::eq;
-use time::macros::datetime;
 use uuid::Uuid;
 
 use super::*;
 use crate::api_key::KEY_SECRET_BYTES;
 use crate::ports::{MockApiKeyStore, MockClock, MockIdGenerator};
-
-const NOW: OffsetDateTime = datetime!(2026-11-21 10:00 UTC);
+use crate::services::test_support::{NOW, stopped_clock};
 
 fn clock() -> Arc<MockClock> {
-    let mut clock = MockClock::new();
-    clock.expect_now().return_const(NOW);
-    Arc::new(clock)
+    stopped_clock()
 }
 
 fn ids() -> Arc<MockIdGenerator> {

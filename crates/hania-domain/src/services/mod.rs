@@ -10,6 +10,8 @@ mod discovery;
 mod error;
 mod hooks;
 mod keys;
+#[cfg(test)]
+mod test_support;
 mod tools;
 mod widgets;
 mod workspaces;

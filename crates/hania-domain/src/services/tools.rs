@@ -151,21 +151,16 @@ impl ToolService {
 
 #[cfg(test)]
 mod tests {
-    use time::macros::datetime;
+
     use uuid::Uuid;
 
     use super::*;
-    use crate::ports::{MockClock, MockIdGenerator, MockToolStore, StoreError};
+    use crate::ports::{MockToolStore, StoreError};
+    use crate::services::test_support::{random_ids, stopped_clock};
     use crate::tool::WebhookTool;
 
     fn service(store: MockToolStore) -> ToolService {
-        let mut clock = MockClock::new();
-        clock
-            .expect_now()
-            .return_const(datetime!(2026-11-21 10:00 UTC));
-        let mut ids = MockIdGenerator::new();
-        ids.expect_new_id().returning(Uuid::new_v4);
-        ToolService::new(Arc::new(store), Arc::new(clock), Arc::new(ids))
+        ToolService::new(Arc::new(store), stopped_clock(), random_ids())
     }
 
     fn draft(url: &str) -> ToolDraft {

@@ -1,19 +1,15 @@
 use std::sync::Arc;
 
-use time::OffsetDateTime;
-use time::macros::{date, datetime};
+use time::macros::date;
 use uuid::Uuid;
 
 use super::*;
 use crate::ability::Ability;
 use crate::api_key::{KEY_SECRET_BYTES, KeyFamily};
-use crate::ports::{MockApiKeyStore, MockClock, MockIdGenerator, MockWorkspaceStore, StoreError};
-
-const NOW: OffsetDateTime = datetime!(2026-11-21 10:00 UTC);
+use crate::ports::{MockApiKeyStore, MockIdGenerator, MockWorkspaceStore, StoreError};
+use crate::services::test_support::stopped_clock;
 
 fn service(workspaces: MockWorkspaceStore, keys: MockApiKeyStore) -> WorkspaceService {
-    let mut clock = MockClock::new();
-    clock.expect_now().return_const(NOW);
     let mut ids = MockIdGenerator::new();
     ids.expect_new_id().returning(Uuid::new_v4);
     ids.expect_key_secret_bytes()
@@ -21,7 +17,7 @@ fn service(workspaces: MockWorkspaceStore, keys: MockApiKeyStore) -> WorkspaceSe
     WorkspaceService::new(
         Arc::new(workspaces),
         Arc::new(keys),
-        Arc::new(clock),
+        stopped_clock(),
         Arc::new(ids),
     )
 }
