@@ -120,17 +120,6 @@ pub trait MessageStore: Send + Sync {
         workspace: WorkspaceId,
         conversation: ConversationId,
     ) -> Result<Vec<Message>, StoreError>;
-
-    /// The last `limit` messages of a conversation, by position ascending.
-    ///
-    /// # Errors
-    /// MUST return `NotFound` if the conversation is not in the workspace.
-    async fn recent_messages(
-        &self,
-        workspace: WorkspaceId,
-        conversation: ConversationId,
-        limit: u32,
-    ) -> Result<Vec<Message>, StoreError>;
 }
 
 /// Trace steps.

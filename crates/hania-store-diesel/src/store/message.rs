@@ -52,27 +52,6 @@ impl MessageStore for DieselStore {
         })?;
         rows.into_iter().map(Message::try_from).collect()
     }
-
-    async fn recent_messages(
-        &self,
-        workspace: WorkspaceId,
-        conversation: ConversationId,
-        limit: u32,
-    ) -> Result<Vec<Message>, StoreError> {
-        let mut conn = self.conn().await?;
-        let rows: Vec<MessageRow> = on_conn!(&mut conn, |c| {
-            conversation_exists_in!(c, workspace, conversation)?;
-            messages::table
-                .filter(messages::conversation_id.eq(sql_id(conversation)))
-                .order(messages::position.desc())
-                .limit(i64::from(limit))
-                .select(MessageRow::as_select())
-                .load(c)
-                .await
-                .map_err(DbError::from)
-        })?;
-        rows.into_iter().rev().map(Message::try_from).collect()
-    }
 }
 
 #[async_trait]
