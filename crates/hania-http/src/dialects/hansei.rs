@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::{Dialect, conversation_ref};
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{RawBody, parse_json};
+use crate::extract::{RawBody, parse_json, parse_value};
 use crate::idempotency::{self, Outcome};
 use crate::state::AppState;
 
@@ -122,10 +122,10 @@ fn parse_body(bytes: &[u8]) -> Result<(HanseiMessageInput, bool), ApiError> {
         .as_object()
         .is_some_and(|o| !o.contains_key("bot_id") && o.get("value").is_some_and(Value::is_object));
     if wrapped {
-        let outer: HanseiWrappedInput = parse_json(bytes)?;
+        let outer: HanseiWrappedInput = parse_value(value)?;
         Ok((outer.value, true))
     } else {
-        Ok((parse_json(bytes)?, false))
+        Ok((parse_value(value)?, false))
     }
 }
 

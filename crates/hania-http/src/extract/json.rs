@@ -24,26 +24,35 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         ));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        let root = path == "." || path == "?";
-        let message = inner.to_string();
-        if inner.is_syntax() || inner.is_eof() {
-            ApiError::Validation(format!("body: invalid JSON: {inner}"))
-        } else if let Some(field) = missing_field(&message) {
-            let field = if root {
-                field.to_owned()
-            } else {
-                format!("{path}.{field}")
-            };
-            ApiError::Validation(format!("{field}: is required"))
-        } else if root {
-            ApiError::Validation(format!("body: {inner}"))
+    serde_path_to_error::deserialize(&mut deserializer).map_err(field_error)
+}
+
+/// Reads an already parsed JSON value as `T`, naming the path of the first
+/// bad field like [`parse_json`].
+pub fn parse_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(field_error)
+}
+
+/// The 400 for a deserialization error, naming the field by its path.
+fn field_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    let root = path == "." || path == "?";
+    let message = inner.to_string();
+    if inner.is_syntax() || inner.is_eof() {
+        ApiError::Validation(format!("body: invalid JSON: {inner}"))
+    } else if let Some(field) = missing_field(&message) {
+        let field = if root {
+            field.to_owned()
         } else {
-            ApiError::Validation(format!("{path}: {inner}"))
-        }
-    })
+            format!("{path}.{field}")
+        };
+        ApiError::Validation(format!("{field}: is required"))
+    } else if root {
+        ApiError::Validation(format!("body: {inner}"))
+    } else {
+        ApiError::Validation(format!("{path}: {inner}"))
+    }
 }
 
 /// The field of serde's "missing field `x` at …" message.
