@@ -43,8 +43,14 @@ pub fn ci() -> Result<()> {
     ])?;
     domain_purity()?;
     file_sizes()?;
+    layers()?;
     codegen(true)?;
     cargo(&["nextest", "run", "--workspace", "--no-fail-fast"])
+}
+
+/// Fails when `hania-http`'s modules import upwards or in a circle.
+pub fn layers() -> Result<()> {
+    crate::layers::check(&workspace_root().join("crates/hania-http/src"))
 }
 
 /// Fails when the domain's normal dependency tree holds a forbidden crate.

@@ -5,6 +5,8 @@
 //! - `check-domain-purity`: fails when `hania-domain` depends on actix,
 //!   diesel, reqwest or the tokio runtime.
 //! - `check-file-sizes`: fails when a Rust source file passes the line limit.
+//! - `check-layers`: fails when a module of `hania-http` imports one of its
+//!   own layer or above, or when files import each other in a circle.
 //! - `codegen [--check]`: writes `openapi/openapi.json` from the code, or
 //!   with `--check` fails when the committed file is stale.
 //! - `bench chat [--seconds N]`: the chat benchmark (release build), server
@@ -13,6 +15,7 @@
 //!   `crates/hania-mock-llm/src/main.rs` for the flags).
 
 mod checks;
+mod layers;
 
 use std::process::ExitCode;
 
@@ -22,12 +25,13 @@ fn main() -> ExitCode {
         Some("ci") => checks::ci(),
         Some("check-domain-purity") => checks::domain_purity(),
         Some("check-file-sizes") => checks::file_sizes(),
+        Some("check-layers") => checks::layers(),
         Some("codegen") => checks::codegen(args.iter().any(|a| a == "--check")),
         Some("mock-llm") => checks::mock_llm(&args[1..]),
         Some("bench") => checks::bench(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | check-domain-purity | check-file-sizes | codegen [--check] | mock-llm [flags] | bench chat [--seconds N]>"
+                "usage: cargo xtask <ci | check-domain-purity | check-file-sizes | check-layers | codegen [--check] | mock-llm [flags] | bench chat [--seconds N]>"
             );
             return ExitCode::from(2);
         }

@@ -1,14 +1,14 @@
-//! The OpenAPI 3.1 document, generated from the handlers and DTOs, and the
-//! offline docs UI at `/docs`.
+//! The OpenAPI 3.1 document, generated from the route table, the handlers
+//! and the DTOs, and the offline docs UI at `/docs`.
 
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::dialects::{hansei, slug};
-use crate::routes::{
-    billing, bots, chat, chat_stream, conversations, discover, health, hooks, keys, tools, widgets,
-};
+use crate::routes::{Access, RouteDocs, routes};
 
 struct SecuritySchemes;
 
@@ -47,7 +47,7 @@ impl Modify for SecuritySchemes {
     }
 }
 
-/// The API description.
+/// The API description (without paths: those come from the route table).
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -57,21 +57,6 @@ impl Modify for SecuritySchemes {
                        `X-RateLimit-Reset`. Native errors use the envelope `{success: false, data: null, message, code}`; \
                        the compatible dialects use their own (see their tags).",
         license(name = "Apache-2.0")
-    ),
-    paths(
-        health::healthz, health::readyz,
-        chat::send, chat_stream::send_stream,
-        bots::list_bots, bots::create_bot, bots::get_bot, bots::update_bot, bots::delete_bot, bots::patch_metadata,
-        discover::discover,
-        conversations::list_conversations, conversations::get_conversation, conversations::get_trace,
-        conversations::delete_conversation,
-        hooks::list_hooks, hooks::create_hook, hooks::update_hook, hooks::delete_hook,
-        tools::list_tools, tools::create_tool, tools::get_tool, tools::update_tool, tools::delete_tool,
-        widgets::list_widget_keys, widgets::create_widget_key, widgets::get_widget_key, widgets::update_widget_key,
-        widgets::revoke_widget_key,
-        keys::list_keys, keys::create_key, keys::revoke_key,
-        billing::get_billing,
-        hansei::send_message, slug::chat,
     ),
     modifiers(&SecuritySchemes),
     tags(
@@ -89,16 +74,42 @@ impl Modify for SecuritySchemes {
             (seed 004); errors are `{data: null, error: {name, message, details}}`"),
     )
 )]
-pub struct ApiDoc;
+struct ApiDoc;
+
+/// The whole document: the description, every route's operation, and
+/// each operation's security requirement written from the route table
+/// (the ability a route needs is its scope).
+pub(crate) fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(RouteDocs::openapi());
+    for route in routes() {
+        let Some(item) = doc.paths.paths.get_mut(&route.path) else {
+            continue;
+        };
+        let operation: Option<&mut Operation> = match route.method.as_str() {
+            "GET" => item.get.as_mut(),
+            "POST" => item.post.as_mut(),
+            "PUT" => item.put.as_mut(),
+            "PATCH" => item.patch.as_mut(),
+            "DELETE" => item.delete.as_mut(),
+            _ => None,
+        };
+        if let (Some(operation), Access::Key(ability)) = (operation, route.access) {
+            let scheme = route.dialect.security_scheme();
+            operation.security = Some(vec![SecurityRequirement::new(scheme, [ability.as_str()])]);
+        }
+    }
+    doc
+}
 
 /// The document as pretty JSON (what `hania openapi` prints and
 /// `openapi/openapi.json` holds).
 pub fn openapi_json() -> String {
-    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+    document().to_pretty_json().unwrap_or_default()
 }
 
 /// `/openapi.json` and the Swagger UI at `/docs`, served from assets
 /// compiled into the binary (no internet needed).
-pub fn docs_service() -> SwaggerUi {
-    SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi())
+pub(crate) fn docs_service() -> SwaggerUi {
+    SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", document())
 }

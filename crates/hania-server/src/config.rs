@@ -118,7 +118,7 @@ impl Config {
     /// Silence after which a stream gets a keep-alive comment.
     pub fn stream_keep_alive(&self) -> Result<std::time::Duration> {
         match &self.stream_keepalive_ms {
-            None => Ok(hania_http::state::DEFAULT_STREAM_KEEP_ALIVE),
+            None => Ok(hania_http::DEFAULT_STREAM_KEEP_ALIVE),
             Some(ms) => {
                 let ms: u64 = ms.trim().parse().ok().filter(|ms| *ms > 0).context(
                     "HANIA_STREAM_KEEPALIVE_MS must be a positive number of milliseconds",

@@ -3,13 +3,12 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use actix_web::middleware::from_fn;
-use actix_web::{App, HttpServer, web};
+use actix_web::{HttpServer, web};
 use anyhow::{Context, Result};
 use hania_domain::api_key::KeySecret;
 use hania_domain::ports::{Clock, IdGenerator, Storage};
 use hania_domain::services::{Bootstrap, WorkspaceService};
-use hania_http::{AppState, InMemoryRateLimiter, configure, not_found, request_id};
+use hania_http::{AppState, InMemoryRateLimiter, app};
 
 use crate::config::Config;
 use crate::store::open_store;
@@ -66,14 +65,8 @@ pub async fn start(config: &Config, workers: Option<usize>) -> Result<Running> {
     );
     state.stream_keep_alive = config.stream_keep_alive()?;
     let state = web::Data::new(state);
-    let mut server = HttpServer::new(move || {
-        App::new()
-            .wrap(from_fn(request_id))
-            .app_data(state.clone())
-            .configure(configure)
-            .default_service(web::to(not_found))
-    })
-    .shutdown_timeout(SHUTDOWN_GRACE_SECONDS);
+    let mut server =
+        HttpServer::new(move || app(state.clone())).shutdown_timeout(SHUTDOWN_GRACE_SECONDS);
     if let Some(workers) = workers {
         server = server.workers(workers);
     }

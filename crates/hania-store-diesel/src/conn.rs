@@ -6,7 +6,9 @@ use diesel::sqlite::SqliteConnection;
 use diesel_async::AsyncPgConnection;
 use diesel_async::pooled_connection::deadpool::{Object, Pool, PoolError};
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
-use hania_domain::ports::StoreError;
+use hania_domain::ports::{StoreConflict, StoreError};
+
+use crate::constraints::unique_violation;
 
 /// The async SQLite connection: diesel's sync connection run on blocking
 /// threads.
@@ -89,18 +91,27 @@ impl From<DbError> for StoreError {
 }
 
 /// Maps a diesel error to the port's error: a missing row is `NotFound`,
-/// uniqueness and reference violations are `Conflict` (naming the
-/// constraint), a lost or busy database is `Unavailable`.
+/// a uniqueness violation is the `Conflict` of its rule
+/// ([`crate::constraints`]), a reference violation is
+/// `Conflict(MissingReference)`, a lost or busy database is `Unavailable`.
+/// No database text is carried in a conflict.
 pub fn map_diesel_error(error: DieselError) -> StoreError {
     match error {
         DieselError::NotFound => StoreError::NotFound,
         DieselError::DatabaseError(kind, info) => {
-            let what = info
-                .constraint_name()
-                .map_or_else(|| info.message().to_owned(), str::to_owned);
+            let what = info.message().to_owned();
             match kind {
-                DatabaseErrorKind::UniqueViolation => StoreError::Conflict(what),
-                DatabaseErrorKind::ForeignKeyViolation => StoreError::Conflict(what),
+                DatabaseErrorKind::UniqueViolation => {
+                    StoreError::Conflict(unique_violation(info.constraint_name(), info.message()))
+                }
+                // SQLite's driver reports a deferred or RESTRICT reference
+                // failure without a kind, by its message only.
+                DatabaseErrorKind::ForeignKeyViolation => {
+                    StoreError::Conflict(StoreConflict::MissingReference)
+                }
+                _ if info.message().starts_with("FOREIGN KEY constraint failed") => {
+                    StoreError::Conflict(StoreConflict::MissingReference)
+                }
                 DatabaseErrorKind::ClosedConnection => StoreError::Unavailable(what),
                 _ if is_busy(info.message()) => StoreError::Unavailable(what),
                 _ => StoreError::unexpected(info.message().to_owned()),

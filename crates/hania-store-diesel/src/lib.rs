@@ -13,6 +13,7 @@
 #![allow(missing_docs)] // Row fields mirror the schema's columns.
 
 pub mod conn;
+mod constraints;
 pub mod rows;
 pub mod schema;
 pub mod sql_types;

@@ -5,7 +5,8 @@ use crate::bot_changes::BotChanges;
 use crate::field_update::FieldUpdate;
 use crate::ids::{BotId, WorkspaceId};
 use crate::metadata::{Metadata, MetadataFilter};
-use crate::ports::{BotStore, Clock, IdGenerator, StoreError};
+use crate::ports::{BotStore, Clock, IdGenerator, StoreConflict, StoreError};
+use crate::services::Conflict;
 use crate::slug::{first_free_slug, slugify};
 use crate::validation::ValidationError;
 
@@ -23,8 +24,8 @@ pub enum BotError {
     #[error("Bot not found")]
     NotFound,
     /// A uniqueness rule (e.g. the slug) refused the change.
-    #[error("{0}")]
-    Conflict(String),
+    #[error(transparent)]
+    Conflict(Conflict),
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),
@@ -34,9 +35,19 @@ impl From<StoreError> for BotError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound => BotError::NotFound,
-            StoreError::Conflict(what) => BotError::Conflict(what),
+            StoreError::Conflict(rule) => BotError::Conflict(rule.into()),
             other => BotError::Store(other),
         }
+    }
+}
+
+/// A store error of a write of `bot`: a taken slug is named.
+fn write_error(bot: &Bot) -> impl Fn(StoreError) -> BotError + '_ {
+    move |error| match error {
+        StoreError::Conflict(StoreConflict::SlugTaken) => {
+            BotError::Conflict(Conflict::SlugTaken(bot.slug.clone()))
+        }
+        other => other.into(),
     }
 }
 
@@ -77,16 +88,12 @@ impl BotService {
             };
             let bot = Bot::create(id, workspace, changes.clone(), slug, self.clock.now())?;
             match self.bots.create_bot(&bot).await {
-                Err(StoreError::Conflict(_)) if !explicit_slug && attempt < SLUG_ATTEMPTS => {
+                Err(StoreError::Conflict(StoreConflict::SlugTaken))
+                    if !explicit_slug && attempt < SLUG_ATTEMPTS =>
+                {
                     continue;
                 }
-                Err(StoreError::Conflict(_)) => {
-                    return Err(BotError::Conflict(format!(
-                        "slug '{}' is already used",
-                        bot.slug
-                    )));
-                }
-                other => return other.map(|()| id).map_err(BotError::from),
+                other => return other.map(|()| id).map_err(write_error(&bot)),
             }
         }
     }
@@ -114,7 +121,7 @@ impl BotService {
     ) -> Result<(), BotError> {
         let mut bot = self.bots.get_bot(workspace, id).await?;
         bot.apply(changes, self.clock.now())?;
-        Ok(self.bots.update_bot(&bot).await?)
+        self.bots.update_bot(&bot).await.map_err(write_error(&bot))
     }
 
     /// Replaces the bot's metadata object.

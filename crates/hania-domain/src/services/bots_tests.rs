@@ -5,7 +5,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::*;
-use crate::ports::{MockBotStore, MockIdGenerator};
+use crate::ports::{MockBotStore, MockIdGenerator, StoreConflict};
 use crate::services::test_support::{NOW, stopped_clock};
 
 const WS: WorkspaceId = WorkspaceId(Uuid::from_u128(1));
@@ -57,7 +57,7 @@ async fn create_retries_when_a_concurrent_create_took_the_slug() {
         .expect_create_bot()
         .times(1)
         .in_sequence(&mut seq)
-        .returning(|_| Err(StoreError::Conflict("slug".into())));
+        .returning(|_| Err(StoreError::Conflict(StoreConflict::SlugTaken)));
     store
         .expect_create_bot()
         .times(1)
@@ -78,13 +78,17 @@ async fn an_explicit_taken_slug_is_a_conflict_and_bad_input_never_reaches_the_st
     store
         .expect_create_bot()
         .times(1)
-        .returning(|_| Err(StoreError::Conflict("slug".into())));
+        .returning(|_| Err(StoreError::Conflict(StoreConflict::SlugTaken)));
     let explicit = BotChanges {
         slug: FieldUpdate::Set("support".into()),
         ..changes("x")
     };
     let err = service(store).create(WS, explicit).await.unwrap_err();
-    assert!(matches!(err, BotError::Conflict(m) if m.contains("support")));
+    assert!(matches!(&err, BotError::Conflict(Conflict::SlugTaken(s)) if s == "support"));
+    assert_eq!(
+        err.to_string(),
+        "slug 'support' is already used by another bot"
+    );
 
     let mut store = MockBotStore::new();
     store.expect_slugs_like().returning(|_, _| Ok(vec![]));
@@ -149,4 +153,22 @@ async fn a_foreign_bot_is_not_found() {
         .update(WS, BotId::from_uuid(Uuid::nil()), BotChanges::default())
         .await;
     assert!(matches!(err, Err(BotError::NotFound)));
+}
+
+#[tokio::test]
+async fn an_update_to_a_taken_slug_names_the_slug_not_the_store_rule() {
+    let mut store = MockBotStore::new();
+    store.expect_get_bot().returning(|_, _| Ok(stored_bot()));
+    store
+        .expect_update_bot()
+        .returning(|_| Err(StoreError::Conflict(StoreConflict::SlugTaken)));
+    let to_taken = BotChanges {
+        slug: FieldUpdate::Set("sales".into()),
+        ..BotChanges::default()
+    };
+    let err = service(store)
+        .update(WS, BotId::from_uuid(Uuid::from_u128(5)), to_taken)
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, BotError::Conflict(Conflict::SlugTaken(s)) if s == "sales"));
 }

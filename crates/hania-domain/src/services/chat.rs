@@ -10,6 +10,7 @@ use crate::conversation::{Conversation, NewConversation};
 use crate::ids::{LedgerEntryId, MessageId, TraceStepId, WorkspaceId};
 use crate::message::{NewMessage, Role};
 use crate::ports::StoreError;
+use crate::services::Resource;
 use crate::trace::{NewTraceStep, action_types};
 use crate::turn::{OpenTurn, TurnCharge, TurnConversation, TurnRecord};
 use crate::validation::{check_required_text, check_text};
@@ -21,7 +22,7 @@ pub struct ChatService {
     settings: ChatSettings,
 }
 
-fn not_found(kind: &'static str) -> impl Fn(StoreError) -> ChatError {
+fn not_found(kind: Resource) -> impl Fn(StoreError) -> ChatError {
     move |error| match error {
         StoreError::NotFound => ChatError::NotFound(kind),
         other => ChatError::Store(other),
@@ -56,9 +57,9 @@ impl ChatService {
                 .conversations
                 .get_conversation(ws, id)
                 .await
-                .map_err(not_found("Conversation"))?;
+                .map_err(not_found(Resource::Conversation))?;
             if conversation.bot_id != bot.id {
-                return Err(ChatError::NotFound("Conversation"));
+                return Err(ChatError::NotFound(Resource::Conversation));
             }
             return Ok(Some(conversation));
         }
@@ -135,7 +136,8 @@ impl ChatService {
         ws: WorkspaceId,
         req: ChatRequest,
     ) -> Result<PreparedTurn, ChatError> {
-        check_required_text("message", &req.message, MAX_MESSAGE_CHARS)?;
+        check_required_text("message", &req.message, MAX_MESSAGE_CHARS)
+            .map_err(ChatError::InvalidMessage)?;
         if let Some(user) = &req.external_user_id {
             check_text("external_user_id", user, 256)?;
         }
@@ -152,7 +154,7 @@ impl ChatService {
         // The billing account is read alongside the bot (one round trip
         // less); it is checked only if the turn goes to the model.
         let (bot, billing) = join(bot, self.ports.billing.get_billing(ws)).await;
-        let bot = bot.map_err(not_found("Bot"))?;
+        let bot = bot.map_err(not_found(Resource::Bot))?;
         if !bot.is_active() {
             return Err(ChatError::BotInactive);
         }

@@ -85,7 +85,7 @@ async fn foreign_conversations_inactive_bots_and_bad_input_are_refused() {
     };
     assert!(matches!(
         service(m).send(WS, other_bot).await,
-        Err(ChatError::NotFound("Conversation"))
+        Err(ChatError::NotFound(Resource::Conversation))
     ));
 
     let mut m = Mocks::default();
@@ -95,7 +95,7 @@ async fn foreign_conversations_inactive_bots_and_bad_input_are_refused() {
         .returning(|_, _| Err(StoreError::NotFound));
     assert!(matches!(
         service(m).send(WS, request()).await,
-        Err(ChatError::NotFound("Bot"))
+        Err(ChatError::NotFound(Resource::Bot))
     ));
 
     let mut m = Mocks::default();
@@ -115,7 +115,7 @@ async fn foreign_conversations_inactive_bots_and_bad_input_are_refused() {
         ..request()
     };
     let err = service(Mocks::default()).send(WS, empty).await.unwrap_err();
-    assert!(matches!(err, ChatError::Validation(v) if v.field == "message"));
+    assert!(matches!(err, ChatError::InvalidMessage(v) if v.field == "message"));
 }
 
 #[tokio::test]
@@ -145,7 +145,7 @@ async fn bots_named_by_slug_are_looked_up_by_slug() {
     assert_eq!(reply.response, "Hello!");
     assert!(matches!(
         service.send(WS, by_slug("nobody")).await,
-        Err(ChatError::NotFound("Bot"))
+        Err(ChatError::NotFound(Resource::Bot))
     ));
 }
 

@@ -14,6 +14,7 @@ use crate::ports::{
     BotStore, Clock, ConversationStore, IdGenerator, ModelProvider, StoreError, TurnStore,
     WorkspaceStore,
 };
+use crate::services::Resource;
 use crate::validation::ValidationError;
 
 /// Longest chat message.
@@ -73,9 +74,13 @@ pub enum ChatError {
     /// Invalid input; names the field.
     #[error(transparent)]
     Validation(#[from] ValidationError),
+    /// The user's message is missing, empty or too long (the error names
+    /// the engine's field, `message`; dialects rename it).
+    #[error(transparent)]
+    InvalidMessage(ValidationError),
     /// The bot or conversation is not in the workspace.
     #[error("{0} not found")]
-    NotFound(&'static str),
+    NotFound(Resource),
     /// The bot is inactive (soft-deleted).
     #[error("The bot is inactive")]
     BotInactive,

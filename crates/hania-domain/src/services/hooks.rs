@@ -3,7 +3,7 @@ use std::sync::Arc;
 use crate::hook::{NewPostCallHook, PostCallHook, validate_params_template};
 use crate::ids::{BotId, HookId, ToolConfigId, WorkspaceId};
 use crate::ports::{Clock, HookStore, IdGenerator};
-use crate::services::ServiceError;
+use crate::services::{Resource, ServiceError};
 
 /// A partial hook update (or, on create, the optional fields): `None`
 /// leaves a field unchanged (on create: `run_order` 0, `enabled` true,
@@ -23,7 +23,7 @@ pub struct HookService {
     ids: Arc<dyn IdGenerator>,
 }
 
-const KIND: &str = "Post-call hook";
+const KIND: Resource = Resource::Hook;
 
 impl HookService {
     /// Builds the service over its ports.
@@ -58,14 +58,10 @@ impl HookService {
             params_template,
             created_at: self.clock.now(),
         };
-        self.hooks.create_hook(&hook).await.map_err(|e| {
-            match ServiceError::from_store("Bot or tool configuration")(e) {
-                ServiceError::Conflict(_) => {
-                    ServiceError::Conflict("the bot already has a hook for this tool".into())
-                }
-                other => other,
-            }
-        })
+        self.hooks
+            .create_hook(&hook)
+            .await
+            .map_err(ServiceError::from_store(Resource::BotOrTool))
     }
 
     /// The bot's hooks in run order.
@@ -77,7 +73,7 @@ impl HookService {
         self.hooks
             .list_hooks(workspace, bot)
             .await
-            .map_err(ServiceError::from_store("Bot"))
+            .map_err(ServiceError::from_store(Resource::Bot))
     }
 
     /// Applies a partial update.
@@ -127,7 +123,8 @@ mod tests {
     use uuid::Uuid;
 
     use super::*;
-    use crate::ports::{MockHookStore, StoreError};
+    use crate::ports::{MockHookStore, StoreConflict, StoreError};
+    use crate::services::Conflict;
     use crate::services::test_support::{random_ids, stopped_clock};
 
     fn service(store: MockHookStore) -> HookService {
@@ -146,14 +143,15 @@ mod tests {
             assert!(
                 new.enabled && new.run_order == 0 && new.params_template == serde_json::json!({})
             );
-            Err(StoreError::Conflict("unique".into()))
+            Err(StoreError::Conflict(StoreConflict::HookExists))
         });
         let service = service(store);
         let err = service
             .create(ids.0, ids.1, ids.2, HookChanges::default())
             .await
             .unwrap_err();
-        assert!(matches!(err, ServiceError::Conflict(m) if m.contains("already has a hook")));
+        assert!(matches!(err, ServiceError::Conflict(Conflict::HookExists)));
+        assert_eq!(err.to_string(), "the bot already has a hook for this tool");
         let bad = HookChanges {
             params_template: Some(serde_json::json!([1])),
             ..Default::default()

@@ -23,7 +23,7 @@ pub use chat::{
 };
 pub use chat_stream::StreamOutcome;
 pub use discovery::{Discovery, DiscoveryService};
-pub use error::ServiceError;
+pub use error::{Conflict, Resource, ServiceError};
 pub use hooks::{HookChanges, HookService};
 pub use keys::{AuthError, KeyService, NewAccountKey};
 pub use tools::{ToolChanges, ToolDraft, ToolService};

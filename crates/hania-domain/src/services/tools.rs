@@ -1,8 +1,8 @@
 use std::sync::Arc;
 
 use crate::ids::{ToolConfigId, WorkspaceId};
-use crate::ports::{Clock, IdGenerator, ToolStore};
-use crate::services::ServiceError;
+use crate::ports::{Clock, IdGenerator, StoreConflict, StoreError, ToolStore};
+use crate::services::{Conflict, Resource, ServiceError};
 use crate::tool::{ToolConfig, ToolKind};
 use crate::validation::check_required_text;
 
@@ -36,14 +36,15 @@ pub struct ToolService {
     ids: Arc<dyn IdGenerator>,
 }
 
-const KIND: &str = "Tool";
+const KIND: Resource = Resource::Tool;
 
-fn name_taken(name: &str) -> impl Fn(ServiceError) -> ServiceError + '_ {
+/// A store error of a write of the tool named `name`.
+fn write_error(name: &str) -> impl Fn(StoreError) -> ServiceError + '_ {
     move |error| match error {
-        ServiceError::Conflict(_) => {
-            ServiceError::Conflict(format!("a tool named '{name}' already exists"))
+        StoreError::Conflict(StoreConflict::ToolNameTaken) => {
+            ServiceError::Conflict(Conflict::ToolNameTaken(name.to_owned()))
         }
-        other => other,
+        other => ServiceError::from_store(KIND)(other),
     }
 }
 
@@ -81,8 +82,7 @@ impl ToolService {
         self.tools
             .create_tool(&tool)
             .await
-            .map_err(ServiceError::from_store(KIND))
-            .map_err(name_taken(&tool.name))?;
+            .map_err(write_error(&tool.name))?;
         Ok(tool)
     }
 
@@ -131,8 +131,7 @@ impl ToolService {
         self.tools
             .update_tool(&tool)
             .await
-            .map_err(ServiceError::from_store(KIND))
-            .map_err(name_taken(&tool.name))?;
+            .map_err(write_error(&tool.name))?;
         Ok(tool)
     }
 
@@ -155,7 +154,7 @@ mod tests {
     use uuid::Uuid;
 
     use super::*;
-    use crate::ports::{MockToolStore, StoreError};
+    use crate::ports::MockToolStore;
     use crate::services::test_support::{random_ids, stopped_clock};
     use crate::tool::WebhookTool;
 
@@ -185,7 +184,7 @@ mod tests {
         });
         store
             .expect_create_tool()
-            .returning(|_| Err(StoreError::Conflict("unique".into())));
+            .returning(|_| Err(StoreError::Conflict(StoreConflict::ToolNameTaken)));
         let service = service(store);
         let ws = WorkspaceId::from_uuid(Uuid::nil());
         service
@@ -196,7 +195,13 @@ mod tests {
             .create(ws, draft("https://example.com/hook"))
             .await
             .unwrap_err();
-        assert!(matches!(err, ServiceError::Conflict(m) if m.contains("lookup_order")));
+        assert_eq!(
+            err.to_string(),
+            "a tool named 'lookup_order' already exists"
+        );
+        assert!(
+            matches!(err, ServiceError::Conflict(Conflict::ToolNameTaken(n)) if n == "lookup_order")
+        );
     }
 
     #[tokio::test]

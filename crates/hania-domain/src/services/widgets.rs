@@ -5,7 +5,7 @@ use crate::api_key::{
 };
 use crate::ids::{ApiKeyId, BotId, WorkspaceId};
 use crate::ports::{ApiKeyStore, Clock, IdGenerator};
-use crate::services::ServiceError;
+use crate::services::{Resource, ServiceError};
 use crate::validation::{ValidationError, check_text};
 
 /// Most domains one widget key may list.
@@ -92,7 +92,7 @@ pub struct WidgetKeyService {
     ids: Arc<dyn IdGenerator>,
 }
 
-const KIND: &str = "Widget key";
+const KIND: Resource = Resource::WidgetKey;
 
 impl WidgetKeyService {
     /// Builds the service over its ports.
@@ -136,7 +136,7 @@ impl WidgetKeyService {
         self.keys
             .create_key(&key)
             .await
-            .map_err(ServiceError::from_store("Bot"))?;
+            .map_err(ServiceError::from_store(Resource::Bot))?;
         Ok((key, secret))
     }
 

@@ -79,7 +79,10 @@ pub async fn slugs_are_unique_per_workspace(store: &dyn Storage) {
         .create_bot(&bot(ws, "Sales", "salesforce"))
         .await
         .unwrap();
-    assert_conflict!(store.create_bot(&bot(ws, "Sales", "sales")).await);
+    assert_conflict!(
+        store.create_bot(&bot(ws, "Sales", "sales")).await,
+        SlugTaken
+    );
     store
         .create_bot(&bot(other, "Sales", "sales"))
         .await
@@ -95,7 +98,7 @@ pub async fn slugs_are_unique_per_workspace(store: &dyn Storage) {
 
     let mut rename = store.get_bot_by_slug(ws, "sales-2").await.unwrap();
     rename.slug = "sales".into();
-    assert_conflict!(store.update_bot(&rename).await);
+    assert_conflict!(store.update_bot(&rename).await, SlugTaken);
 }
 
 /// `?metadata.k=v` filters combine with AND and only see the workspace.

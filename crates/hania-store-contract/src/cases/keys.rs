@@ -39,7 +39,7 @@ pub async fn api_keys_are_found_by_hash_and_scoped(store: &dyn Storage) {
 
     let mut same_hash = account_key(ws, 1).0;
     same_hash.id = id();
-    assert_conflict!(store.create_key(&same_hash).await);
+    assert_conflict!(store.create_key(&same_hash).await, IdExists);
 
     let mut renamed = key.clone();
     renamed.name = "renamed".into();

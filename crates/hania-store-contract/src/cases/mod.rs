@@ -32,14 +32,17 @@ macro_rules! assert_not_found {
     };
 }
 
-/// Asserts that a result is `Err(StoreError::Conflict(_))`.
+/// Asserts that a result is `Err(StoreError::Conflict(StoreConflict::$rule))`:
+/// both backends name the same rule.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! assert_conflict {
-    ($result:expr) => {
+    ($result:expr, $rule:ident) => {
         match $result {
-            Err(hania_domain::ports::StoreError::Conflict(_)) => {}
-            other => panic!("expected Conflict, got {other:?}"),
+            Err(hania_domain::ports::StoreError::Conflict(
+                hania_domain::ports::StoreConflict::$rule,
+            )) => {}
+            other => panic!("expected Conflict({}), got {other:?}", stringify!($rule)),
         }
     };
 }

@@ -47,7 +47,7 @@ pub async fn open_turn_starts_a_conversation_with_the_message(store: &dyn Storag
         user_message: message(Role::User, "again", 2),
         ..turn
     };
-    assert_conflict!(store.open_turn(&again).await);
+    assert_conflict!(store.open_turn(&again).await, IdExists);
     assert_eq!(store.list_messages(ws, new.id).await.unwrap().len(), 1);
 }
 

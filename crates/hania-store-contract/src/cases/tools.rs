@@ -23,7 +23,7 @@ pub async fn tools_crud_with_unique_names(store: &dyn Storage) {
     let mut refund = tool(ws, "refund");
     refund.created_at = at(1);
     store.create_tool(&refund).await.unwrap();
-    assert_conflict!(store.create_tool(&tool(ws, "refund")).await);
+    assert_conflict!(store.create_tool(&tool(ws, "refund")).await, ToolNameTaken);
     store.create_tool(&tool(other, "refund")).await.unwrap();
 
     assert_eq!(store.get_tool(ws, lookup.id).await.unwrap(), lookup);
@@ -40,7 +40,7 @@ pub async fn tools_crud_with_unique_names(store: &dyn Storage) {
     store.update_tool(&changed).await.unwrap();
     assert_eq!(store.get_tool(ws, lookup.id).await.unwrap(), changed);
     changed.name = "refund".into();
-    assert_conflict!(store.update_tool(&changed).await);
+    assert_conflict!(store.update_tool(&changed).await, ToolNameTaken);
     changed.workspace_id = other;
     assert_not_found!(store.update_tool(&changed).await);
 
@@ -74,7 +74,7 @@ pub async fn tools_used_by_hooks_cannot_be_deleted(store: &dyn Storage) {
     let crm = tool(ws, "crm");
     store.create_tool(&crm).await.unwrap();
     let created = store.create_hook(&hook(ws, bot, crm.id, 1)).await.unwrap();
-    assert_conflict!(store.delete_tool(ws, crm.id).await);
+    assert_conflict!(store.delete_tool(ws, crm.id).await, ToolInUse);
     assert!(store.get_tool(ws, crm.id).await.is_ok());
     store.delete_hook(ws, bot, created.id).await.unwrap();
     store.delete_tool(ws, crm.id).await.unwrap();
@@ -101,7 +101,10 @@ pub async fn hooks_are_unique_per_bot_and_tool(store: &dyn Storage) {
         (late.tool_type.as_str(), late.tool_name.as_str()),
         ("webhook", "crm")
     );
-    assert_conflict!(store.create_hook(&hook(ws, bot, crm.id, 9)).await);
+    assert_conflict!(
+        store.create_hook(&hook(ws, bot, crm.id, 9)).await,
+        HookExists
+    );
     store
         .create_hook(&hook(ws, second_bot, crm.id, 1))
         .await

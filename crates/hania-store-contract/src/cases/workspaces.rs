@@ -47,7 +47,7 @@ pub async fn workspace_and_billing_round_trip(store: &dyn Storage) {
         default_rate_limit_per_hour: 1,
         created_at: T0,
     };
-    assert_conflict!(store.create_workspace(&again, &billing).await);
+    assert_conflict!(store.create_workspace(&again, &billing).await, IdExists);
     assert_eq!(store.count_workspaces().await.unwrap(), 1);
 }
 

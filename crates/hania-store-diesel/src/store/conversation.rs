@@ -63,6 +63,30 @@ macro_rules! filtered {
     }};
 }
 
+/// The page of a conversation list, newest first, with each bot's name:
+/// the one query `list_conversations` runs and `index_plans` EXPLAINs.
+macro_rules! list_query {
+    ($workspace:expr, $filter:expr, $page:expr) => {{
+        let page: Page = $page;
+        filtered!(
+            conversations::table.inner_join(bots::table),
+            $workspace,
+            $filter
+        )
+        .order((conversations::started_at.desc(), conversations::id.desc()))
+        .limit(i64::from(page.limit()))
+        .offset(i64::from(page.offset()))
+        .select((ConversationRow::as_select(), bots::name))
+    }};
+}
+
+/// The total of a conversation list (for `X-Total-Count`).
+macro_rules! count_query {
+    ($workspace:expr, $filter:expr) => {
+        filtered!(conversations::table, $workspace, $filter).count()
+    };
+}
+
 #[async_trait]
 impl ConversationStore for DieselStore {
     async fn create_conversation(&self, new: &NewConversation) -> Result<Conversation, StoreError> {
@@ -135,23 +159,14 @@ impl ConversationStore for DieselStore {
     ) -> Result<ConversationPage, StoreError> {
         let mut conn = self.conn().await?;
         let (total, rows): (i64, Vec<(ConversationRow, String)>) = on_conn!(&mut conn, |c| {
-            let total: i64 = filtered!(conversations::table, workspace, filter)
-                .count()
+            let total: i64 = count_query!(workspace, filter)
                 .get_result(c)
                 .await
                 .map_err(DbError::from)?;
-            let rows = filtered!(
-                conversations::table.inner_join(bots::table),
-                workspace,
-                filter
-            )
-            .order((conversations::started_at.desc(), conversations::id.desc()))
-            .limit(i64::from(page.limit()))
-            .offset(i64::from(page.offset()))
-            .select((ConversationRow::as_select(), bots::name))
-            .load(c)
-            .await
-            .map_err(DbError::from)?;
+            let rows = list_query!(workspace, filter, page)
+                .load(c)
+                .await
+                .map_err(DbError::from)?;
             Ok::<_, DbError>((total, rows))
         })?;
         let items = rows
@@ -257,16 +272,8 @@ pub fn list_conversations_sql(
     }
     macro_rules! render {
         ($db:ty) => {{
-            let list = filtered!(
-                conversations::table.inner_join(bots::table),
-                workspace,
-                filter
-            )
-            .order((conversations::started_at.desc(), conversations::id.desc()))
-            .limit(i64::from(page.limit()))
-            .offset(i64::from(page.offset()))
-            .select((ConversationRow::as_select(), bots::name));
-            let count = filtered!(conversations::table, workspace, filter).count();
+            let list = list_query!(workspace, filter, page);
+            let count = count_query!(workspace, filter);
             (
                 strip_binds(diesel::debug_query::<$db, _>(&list).to_string()),
                 strip_binds(diesel::debug_query::<$db, _>(&count).to_string()),

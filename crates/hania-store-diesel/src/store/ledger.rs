@@ -15,23 +15,7 @@ use crate::on_conn;
 use crate::rows::ledger::LedgerRow;
 use crate::schema::{billing_accounts, ledger_entries};
 use crate::sql_types::{SqlTime, sql_id};
-
-/// Adds `$delta` micros to the balance in one atomic `UPDATE … RETURNING`
-/// (never read-modify-write); evaluates to the new balance.
-macro_rules! change_balance_in {
-    ($c:expr, $ws:expr, $delta:expr, $at:expr) => {
-        diesel::update(billing_accounts::table.find(sql_id($ws)))
-            .set((
-                billing_accounts::balance_micros.eq(billing_accounts::balance_micros + $delta),
-                billing_accounts::updated_at.eq(SqlTime($at)),
-            ))
-            .returning(billing_accounts::balance_micros)
-            .get_result::<i64>($c)
-            .await
-            .optional()?
-            .ok_or(DbError(StoreError::NotFound))
-    };
-}
+use crate::store::balance::change_balance_in;
 
 #[async_trait]
 impl LedgerStore for DieselStore {
@@ -43,7 +27,8 @@ impl LedgerStore for DieselStore {
                     c,
                     credit.workspace_id,
                     credit.amount.micros(),
-                    credit.created_at
+                    credit.created_at;
+                    .await
                 )?;
                 let row = LedgerRow::from(&LedgerEntry {
                     id: credit.id,

@@ -1,6 +1,7 @@
 //! The port implementations, one module per port group.
 
 mod append;
+mod balance;
 mod bot;
 mod conversation;
 mod idempotency;

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use hania_domain::hook::{NewPostCallHook, PostCallHook};
 use hania_domain::ids::{BotId, HookId, ToolConfigId, WorkspaceId};
-use hania_domain::ports::{HookStore, StoreError, ToolStore};
+use hania_domain::ports::{HookStore, StoreConflict, StoreError, ToolStore};
 use hania_domain::tool::ToolConfig;
 
 use super::bot::bot_exists;
@@ -96,21 +96,9 @@ impl ToolStore for DieselStore {
         workspace: WorkspaceId,
         id: ToolConfigId,
     ) -> Result<(), StoreError> {
-        self.get_tool(workspace, id).await?;
         let mut conn = self.conn().await?;
-        let users: i64 = on_conn!(&mut conn, |c| {
-            post_call_hooks::table
-                .filter(post_call_hooks::tool_configuration_id.eq(sql_id(id)))
-                .count()
-                .get_result(c)
-                .await
-                .map_err(DbError::from)
-        })?;
-        if users > 0 {
-            return Err(StoreError::Conflict(format!(
-                "the tool is used by {users} post-call hook(s)"
-            )));
-        }
+        // A hook's reference to the tool is `ON DELETE RESTRICT`: the
+        // delete itself refuses a used tool, atomically, on both backends.
         let changed = on_conn!(&mut conn, |c| {
             diesel::delete(
                 tool_configurations::table
@@ -120,6 +108,12 @@ impl ToolStore for DieselStore {
             .execute(c)
             .await
             .map_err(DbError::from)
+        })
+        .map_err(|DbError(error)| match error {
+            StoreError::Conflict(StoreConflict::MissingReference) => {
+                StoreError::Conflict(StoreConflict::ToolInUse)
+            }
+            other => other,
         })?;
         one_row(changed)
     }

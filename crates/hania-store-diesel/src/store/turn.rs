@@ -21,6 +21,7 @@ use hania_domain::trace::TraceStep;
 use hania_domain::turn::{OpenTurn, RecordedTurn, TurnConversation, TurnRecord};
 
 use super::append::{append_in, insert_each};
+use super::balance::change_balance_in;
 use crate::DieselStore;
 use crate::conn::{DbError, PooledConn};
 use crate::rows::conversation::ConversationRow;
@@ -102,19 +103,13 @@ macro_rules! record_turn_tx {
             // One atomic statement: restart the period count when the
             // period changed, count the turn, take the cost.
             let used = billing_accounts::period_turns_used;
-            let balance: i64 = diesel::update(billing_accounts::table.find(sql_id(ws)))
-                .set((
-                    used.eq(case_when(billing_accounts::period_start.eq(charge.period_start), used + 1)
-                        .otherwise(1)),
-                    billing_accounts::period_start.eq(charge.period_start),
-                    billing_accounts::balance_micros
-                        .eq(billing_accounts::balance_micros - charge.cost.micros()),
-                    billing_accounts::updated_at.eq(SqlTime(at)),
-                ))
-                .returning(billing_accounts::balance_micros)
-                .get_result($c) $($aw)*
-                .optional()?
-                .ok_or(DbError(StoreError::NotFound))?;
+            let balance = change_balance_in!(
+                $c, ws, -charge.cost.micros(), at,
+                used.eq(case_when(billing_accounts::period_start.eq(charge.period_start), used + 1)
+                    .otherwise(1)),
+                billing_accounts::period_start.eq(charge.period_start);
+                $($aw)*
+            )?;
             ledger = Some(LedgerRow::from(&LedgerEntry {
                 id: charge.entry_id,
                 workspace_id: ws,

@@ -1,0 +1,10 @@
+//! Middleware, the layer above the wire formats: account-key
+//! authentication and rate limiting per dialect, the per-route ability
+//! check, `X-RateLimit-*` headers, `Idempotency-Key` replays and request
+//! ids. It may import `wire` and `state`, nothing above.
+
+pub(crate) mod ability;
+pub(crate) mod auth;
+pub(crate) mod idempotency;
+pub(crate) mod rate_headers;
+pub(crate) mod request_id;

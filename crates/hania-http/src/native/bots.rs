@@ -1,0 +1,139 @@
+//! `/api/v1/bots` (seed `001_*`).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use hania_domain::ids::BotId;
+use hania_domain::metadata::MetadataFilter;
+
+use crate::middleware::auth::Caller;
+use crate::native::dto::bot::{BotCreateInput, BotInput, BotView};
+use crate::state::AppState;
+use crate::wire::envelope::{CreatedId, Envelope, MessageEnvelope, created, done, ok};
+use crate::wire::error::{ApiError, ErrorBody};
+use crate::wire::extract::{JsonBody, StrictQuery, path_id};
+
+type Reply = Result<HttpResponse, ApiError>;
+
+/// List bots, optionally filtered by `?metadata.<key>=<value>` (AND).
+#[utoipa::path(
+    get, path = "/api/v1/bots", tag = "Bots",
+    params(("metadata.<key>" = Option<String>, Query, description = "Only bots whose metadata has key = value; repeat with other keys to AND them")),
+    responses(
+        (status = 200, description = "All matching bots, oldest first", body = Envelope<Vec<BotView>>),
+        (status = 400, description = "Unknown query parameter", body = ErrorBody),
+        (status = 401, description = "Missing or invalid key", body = ErrorBody),
+        (status = 403, description = "Missing ability: bots:read", body = ErrorBody),
+        (status = 429, description = "Rate limited", body = ErrorBody),
+    )
+)]
+pub async fn list_bots(req: HttpRequest, caller: Caller, state: web::Data<AppState>) -> Reply {
+    let query = StrictQuery::parse(&req, &[], &["metadata."])?;
+    let filter = MetadataFilter::new(query.with_prefix("metadata."));
+    let bots = state.bots.list(caller.workspace(), &filter).await?;
+    Ok(ok(bots.into_iter().map(BotView::from).collect::<Vec<_>>()))
+}
+
+/// Create a bot from a `system_prompt` or a `prompt_builder`.
+#[utoipa::path(
+    post, path = "/api/v1/bots", tag = "Bots",
+    request_body = BotCreateInput,
+    responses(
+        (status = 201, description = "Created", body = Envelope<CreatedId>),
+        (status = 400, description = "Invalid field (named in the message)", body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, description = "Slug already used", body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 429, body = ErrorBody),
+    )
+)]
+pub async fn create_bot(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: JsonBody<BotInput>,
+) -> Reply {
+    let id = state.bots.create(caller.workspace(), body.0.into()).await?;
+    Ok(created(id.as_uuid()))
+}
+
+/// The full bot object.
+#[utoipa::path(
+    get, path = "/api/v1/bots/{id}", tag = "Bots",
+    params(("id" = uuid::Uuid, Path, description = "Bot id")),
+    responses(
+        (status = 200, body = Envelope<BotView>),
+        (status = 400, description = "Malformed id", body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, description = "No such bot in this workspace", body = ErrorBody),
+        (status = 429, body = ErrorBody),
+    )
+)]
+pub async fn get_bot(req: HttpRequest, caller: Caller, state: web::Data<AppState>) -> Reply {
+    let id: BotId = path_id(&req, "id")?;
+    Ok(ok(BotView::from(
+        state.bots.get(caller.workspace(), id).await?,
+    )))
+}
+
+/// Partial update: omitted fields stay, `null` clears a nullable field.
+#[utoipa::path(
+    put, path = "/api/v1/bots/{id}", tag = "Bots",
+    params(("id" = uuid::Uuid, Path, description = "Bot id")),
+    request_body = BotInput,
+    responses(
+        (status = 200, description = "Updated", body = MessageEnvelope),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody),
+    )
+)]
+pub async fn update_bot(
+    req: HttpRequest,
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: JsonBody<BotInput>,
+) -> Reply {
+    let id: BotId = path_id(&req, "id")?;
+    state
+        .bots
+        .update(caller.workspace(), id, body.0.into())
+        .await?;
+    Ok(done("Bot updated"))
+}
+
+/// Soft delete: the bot becomes inactive and keeps its conversations.
+#[utoipa::path(
+    delete, path = "/api/v1/bots/{id}", tag = "Bots",
+    params(("id" = uuid::Uuid, Path, description = "Bot id")),
+    responses(
+        (status = 200, description = "Deactivated", body = MessageEnvelope),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 429, body = ErrorBody),
+    )
+)]
+pub async fn delete_bot(req: HttpRequest, caller: Caller, state: web::Data<AppState>) -> Reply {
+    let id: BotId = path_id(&req, "id")?;
+    state.bots.deactivate(caller.workspace(), id).await?;
+    Ok(done("Bot deleted"))
+}
+
+/// Replace the bot's metadata (string values, at most 8 KB).
+#[utoipa::path(
+    patch, path = "/api/v1/bots/{id}/metadata", tag = "Bots",
+    params(("id" = uuid::Uuid, Path, description = "Bot id")),
+    request_body(content = BTreeMap<String, String>, example = json!({"team": "support", "crm_id": "A-17"})),
+    responses(
+        (status = 200, body = MessageEnvelope),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 429, body = ErrorBody),
+    )
+)]
+pub async fn patch_metadata(
+    req: HttpRequest,
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: JsonBody<serde_json::Value>,
+) -> Reply {
+    let id: BotId = path_id(&req, "id")?;
+    state
+        .bots
+        .set_metadata(caller.workspace(), id, &body.0)
+        .await?;
+    Ok(done("Metadata updated"))
+}

@@ -1,0 +1,96 @@
+//! The application state every handler shares: the ports and the domain
+//! services built over them. A layer of its own below the middleware; it
+//! imports nothing else of the crate.
+
+pub(crate) mod limit_cache;
+mod rate_limit;
+
+pub use rate_limit::InMemoryRateLimiter;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hania_domain::ports::ModelProvider;
+
+use hania_domain::ports::{Clock, IdGenerator, RateLimiter, Storage};
+use hania_domain::services::{
+    BotService, ChatPorts, ChatService, ChatSettings, DiscoveryService, HookService, KeyService,
+    ToolService, WidgetKeyService,
+};
+use limit_cache::WorkspaceLimitCache;
+
+/// Default silence after which a stream gets a `: keep-alive` comment.
+pub const DEFAULT_STREAM_KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// The application state, shared by all workers.
+pub struct AppState {
+    /// Every storage port.
+    pub store: Arc<dyn Storage>,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
+    /// Ids and secrets.
+    pub ids: Arc<dyn IdGenerator>,
+    /// Per-key request limits.
+    pub limiter: Arc<dyn RateLimiter>,
+    /// Key authentication and issuing.
+    pub keys: KeyService,
+    /// Bot use cases.
+    pub bots: BotService,
+    /// Tool configurations.
+    pub tools: ToolService,
+    /// Post-call hooks.
+    pub hooks: HookService,
+    /// Widget keys.
+    pub widgets: WidgetKeyService,
+    /// Chat turns.
+    pub chat: ChatService,
+    /// Bot drafting.
+    pub discovery: DiscoveryService,
+    /// Silence after which a stream gets a `: keep-alive` comment.
+    pub stream_keep_alive: Duration,
+    /// Workspaces' default request limits, briefly cached.
+    pub(crate) workspace_limits: WorkspaceLimitCache,
+}
+
+impl AppState {
+    /// Builds the services over the ports.
+    pub fn new(
+        store: Arc<dyn Storage>,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdGenerator>,
+        limiter: Arc<dyn RateLimiter>,
+        provider: Arc<dyn ModelProvider>,
+        chat_settings: ChatSettings,
+    ) -> Self {
+        let discovery = DiscoveryService::new(
+            provider.clone(),
+            store.clone(),
+            clock.clone(),
+            chat_settings.default_model.clone(),
+        );
+        let chat_ports = ChatPorts {
+            bots: store.clone(),
+            conversations: store.clone(),
+            billing: store.clone(),
+            turns: store.clone(),
+            provider,
+            clock: clock.clone(),
+            ids: ids.clone(),
+        };
+        Self {
+            chat: ChatService::new(chat_ports, chat_settings),
+            discovery,
+            stream_keep_alive: DEFAULT_STREAM_KEEP_ALIVE,
+            workspace_limits: WorkspaceLimitCache::default(),
+            keys: KeyService::new(store.clone(), clock.clone(), ids.clone()),
+            bots: BotService::new(store.clone(), clock.clone(), ids.clone()),
+            tools: ToolService::new(store.clone(), clock.clone(), ids.clone()),
+            hooks: HookService::new(store.clone(), clock.clone(), ids.clone()),
+            widgets: WidgetKeyService::new(store.clone(), clock.clone(), ids.clone()),
+            store,
+            clock,
+            ids,
+            limiter,
+        }
+    }
+}
