@@ -6,6 +6,7 @@
 
 mod bots;
 mod chat;
+mod conflicts;
 mod conversations;
 mod discover;
 mod edges;
@@ -14,6 +15,7 @@ mod idempotency;
 mod keys;
 mod limits;
 mod matrix;
+mod reliability;
 mod route_table;
 mod slug;
 mod stream;
