@@ -49,24 +49,45 @@ pub fn check_required_text(
     check_text(field, value, max_chars)
 }
 
-/// Rejects NUL bytes anywhere inside a JSON value (keys and strings), which
-/// PostgreSQL refuses in `jsonb`.
+/// Rejects what PostgreSQL cannot store in `jsonb` or read back: NUL
+/// bytes anywhere (keys and strings) and numbers beyond
+/// [`MAX_JSON_NUMBER`] in magnitude.
 pub fn check_json(field: &str, value: &serde_json::Value) -> Result<(), ValidationError> {
-    fn has_nul(value: &serde_json::Value) -> bool {
-        match value {
-            serde_json::Value::String(s) => s.contains('\0'),
-            serde_json::Value::Array(items) => items.iter().any(has_nul),
-            serde_json::Value::Object(map) => {
-                map.iter().any(|(k, v)| k.contains('\0') || has_nul(v))
+    use serde_json::Value;
+    fn find(value: &Value, bad: &dyn Fn(&Value) -> bool) -> bool {
+        bad(value)
+            || match value {
+                Value::Array(items) => items.iter().any(|v| find(v, bad)),
+                Value::Object(map) => map.values().any(|v| find(v, bad)),
+                _ => false,
             }
-            _ => false,
-        }
     }
-    if has_nul(value) {
+    let nul = |v: &Value| match v {
+        Value::String(s) => s.contains('\0'),
+        Value::Object(map) => map.keys().any(|k| k.contains('\0')),
+        _ => false,
+    };
+    if find(value, &nul) {
         return Err(ValidationError::new(field, "must not contain NUL bytes"));
+    }
+    // PostgreSQL keeps JSON numbers exactly and prints them without an
+    // exponent; near f64's limits that text no longer reads back as a
+    // finite f64, so such numbers are refused before they are stored.
+    let huge = |v: &Value| {
+        v.as_f64()
+            .is_some_and(|x| !x.is_finite() || x.abs() > MAX_JSON_NUMBER)
+    };
+    if find(value, &huge) {
+        return Err(ValidationError::new(
+            field,
+            "numbers must be between -1e300 and 1e300",
+        ));
     }
     Ok(())
 }
+
+/// The largest magnitude of a number inside stored JSON.
+pub const MAX_JSON_NUMBER: f64 = 1e300;
 
 #[cfg(test)]
 mod tests {
@@ -81,5 +102,9 @@ mod tests {
         assert!(check_json("x", &serde_json::json!({"a": ["ok", "b\u{0}"]})).is_err());
         assert!(check_json("x", &serde_json::json!({"a\u{0}": 1})).is_err());
         assert!(check_json("x", &serde_json::json!({"a": [1, "ok"]})).is_ok());
+        let huge: serde_json::Value =
+            serde_json::from_str(r#"{"x": [1.7976931348623157e+308]}"#).unwrap();
+        assert_eq!(check_json("settings", &huge).unwrap_err().field, "settings");
+        assert!(check_json("x", &serde_json::json!({"a": 1e300, "b": -1e300})).is_ok());
     }
 }

@@ -11,6 +11,7 @@ use crate::ids::{LedgerEntryId, MessageId, TraceStepId, WorkspaceId};
 use crate::message::{NewMessage, Role};
 use crate::ports::StoreError;
 use crate::services::Resource;
+use crate::slug::validate_slug;
 use crate::trace::{NewTraceStep, action_types};
 use crate::turn::{OpenTurn, TurnCharge, TurnConversation, TurnRecord};
 use crate::validation::{check_required_text, check_text};
@@ -145,9 +146,14 @@ impl ChatService {
             match &req.bot {
                 BotRef::Id(id) => self.ports.bots.get_bot(ws, *id).await,
                 // Slugs are stored lower-case; clients may not type them so.
+                // Text that is no valid slug (a NUL byte, say) names no
+                // bot and never reaches the store.
                 BotRef::Slug(slug) => {
                     let slug = slug.trim().to_ascii_lowercase();
-                    self.ports.bots.get_bot_by_slug(ws, &slug).await
+                    match validate_slug(&slug) {
+                        Ok(()) => self.ports.bots.get_bot_by_slug(ws, &slug).await,
+                        Err(_) => Err(StoreError::NotFound),
+                    }
                 }
             }
         };

@@ -149,6 +149,24 @@ async fn bots_named_by_slug_are_looked_up_by_slug() {
     ));
 }
 
+#[tokio::test]
+async fn text_that_is_no_slug_is_not_found_without_a_store_lookup() {
+    let request = |slug: &str| ChatRequest {
+        bot: BotRef::Slug(slug.into()),
+        ..request()
+    };
+    let mut m = Mocks::default();
+    active_billing(&mut m);
+    m.bots.expect_get_bot_by_slug().never();
+    let service = service(m);
+    for slug in ["a\0b", "", "a b", "-x"] {
+        assert!(matches!(
+            service.send(WS, request(slug)).await,
+            Err(ChatError::NotFound(Resource::Bot))
+        ));
+    }
+}
+
 /// Billing that allows turns (it is read alongside the bot).
 fn active_billing(m: &mut Mocks) {
     m.billing

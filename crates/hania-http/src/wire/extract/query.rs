@@ -28,6 +28,11 @@ impl StrictQuery {
             .map_err(|e| ApiError::InvalidParameter(format!("malformed query string: {e}")))?;
         let mut pairs = BTreeMap::new();
         for (name, value) in raw {
+            if name.contains('\0') {
+                return Err(ApiError::InvalidParameter(
+                    "query parameter names must not contain NUL bytes".into(),
+                ));
+            }
             let known = allowed.contains(&name.as_str())
                 || allowed_prefixes
                     .iter()
