@@ -15,6 +15,7 @@ mod idempotency;
 mod keys;
 mod limits;
 mod matrix;
+mod pricing;
 mod reliability;
 mod route_table;
 mod slug;

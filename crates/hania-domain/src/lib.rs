@@ -28,6 +28,7 @@ pub mod metadata;
 pub mod money;
 pub mod page;
 pub mod ports;
+pub mod pricing;
 pub mod prompt_builder;
 pub mod services;
 pub mod slug;

@@ -53,6 +53,9 @@ pub struct MockConfig {
     pub inter_token_delay: Duration,
     /// Injected fault.
     pub fault: Fault,
+    /// Appended to the requested model's name in answers, as providers
+    /// answer with dated names (`-2024-07-18`).
+    pub model_suffix: String,
 }
 
 impl Default for MockConfig {
@@ -63,6 +66,7 @@ impl Default for MockConfig {
             first_token_latency: Duration::ZERO,
             inter_token_delay: Duration::ZERO,
             fault: Fault::None,
+            model_suffix: String::new(),
         }
     }
 }
@@ -147,7 +151,11 @@ async fn completions(shared: web::Data<Shared>, body: web::Json<Value>) -> HttpR
         tokio::time::sleep(Duration::from_secs(3600)).await;
     }
     tokio::time::sleep(config.header_latency).await;
-    let model = body["model"].as_str().unwrap_or("mock-model").to_owned();
+    let model = format!(
+        "{}{}",
+        body["model"].as_str().unwrap_or("mock-model"),
+        config.model_suffix
+    );
     let words = tokens(&config.reply);
     let usage = json!({"prompt_tokens": prompt_tokens(&body), "completion_tokens": words.len()});
     if !body["stream"].as_bool().unwrap_or(false) {

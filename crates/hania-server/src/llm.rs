@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use hania_domain::money::ModelPrice;
 use hania_domain::ports::ModelProvider;
+use hania_domain::pricing::price_of;
 use hania_domain::services::ChatSettings;
 use hania_llm::{OFFLINE_MODEL, OfflineProvider, OpenAiConfig, OpenAiProvider};
 
@@ -76,10 +77,18 @@ pub fn chat_settings(config: &Config) -> Result<ChatSettings> {
             OFFLINE_MODEL.to_owned()
         }
     });
+    let prices = parse_prices(config.model_prices.as_deref().unwrap_or_default())
+        .context("HANIA_MODEL_PRICES")?;
+    if config.llm_base_url.is_some() && price_of(&prices, &default_model, &default_model).is_none()
+    {
+        tracing::warn!(
+            model = %default_model,
+            "HANIA_MODEL_PRICES has no price for the default model: its turns are charged 0 (see unpriced_models in GET /api/v1/billing)"
+        );
+    }
     Ok(ChatSettings {
         default_model,
-        prices: parse_prices(config.model_prices.as_deref().unwrap_or_default())
-            .context("HANIA_MODEL_PRICES")?,
+        prices,
         default_price: ModelPrice::default(),
         context_budget_tokens: 8_000,
         history_limit: 50,

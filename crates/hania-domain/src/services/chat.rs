@@ -1,3 +1,6 @@
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+
 use futures::future::join;
 use time::OffsetDateTime;
 
@@ -10,6 +13,7 @@ use crate::conversation::{Conversation, NewConversation};
 use crate::ids::{LedgerEntryId, MessageId, TraceStepId, WorkspaceId};
 use crate::message::{NewMessage, Role};
 use crate::ports::StoreError;
+use crate::pricing::price_of;
 use crate::services::Resource;
 use crate::slug::validate_slug;
 use crate::trace::{NewTraceStep, action_types};
@@ -21,6 +25,8 @@ use crate::validation::{check_required_text, check_text};
 pub struct ChatService {
     ports: ChatPorts,
     settings: ChatSettings,
+    /// Models charged at the default price for want of a configured one.
+    unpriced: Mutex<BTreeSet<String>>,
 }
 
 fn not_found(kind: Resource) -> impl Fn(StoreError) -> ChatError {
@@ -33,7 +39,29 @@ fn not_found(kind: Resource) -> impl Fn(StoreError) -> ChatError {
 impl ChatService {
     /// Builds the service.
     pub fn new(ports: ChatPorts, settings: ChatSettings) -> Self {
-        Self { ports, settings }
+        Self {
+            ports,
+            settings,
+            unpriced: Mutex::default(),
+        }
+    }
+
+    /// The models this instance charged at the default price because no
+    /// configured price applied (shown by billing, so no model is silently
+    /// free).
+    pub fn unpriced_models(&self) -> Vec<String> {
+        self.unpriced
+            .lock()
+            .map(|models| models.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn note_unpriced(&self, model: &str) {
+        if let Ok(mut models) = self.unpriced.lock() {
+            if !models.contains(model) {
+                models.insert(model.to_owned());
+            }
+        }
     }
 
     pub(super) fn provider(&self) -> &dyn crate::ports::ModelProvider {
@@ -259,6 +287,7 @@ impl ChatService {
             }
             Ok(completion) => {
                 let answer = Answer {
+                    requested_model: turn.request.model,
                     conversation: turn.conversation_id,
                     at: finished,
                     provider_ms,
@@ -278,6 +307,7 @@ impl ChatService {
         answer: Answer,
     ) -> Result<ChatReply, ChatError> {
         let Answer {
+            requested_model,
             conversation,
             at,
             provider_ms,
@@ -306,12 +336,13 @@ impl ChatService {
         }
         reply.metadata = Some(metadata);
         let message_id = reply.id;
-        let price = self
-            .settings
-            .prices
-            .get(&completion.model)
-            .copied()
-            .unwrap_or(self.settings.default_price);
+        let price = match price_of(&self.settings.prices, &requested_model, &completion.model) {
+            Some(price) => price,
+            None => {
+                self.note_unpriced(&requested_model);
+                self.settings.default_price
+            }
+        };
         let charge = TurnCharge {
             entry_id: self.id::<LedgerEntryId>(),
             cost: price.cost(usage.prompt_tokens, usage.completion_tokens),

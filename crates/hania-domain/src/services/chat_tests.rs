@@ -297,3 +297,6 @@ async fn new_conversation_skips_resolution_by_external_user() {
 
 #[path = "chat_failure_tests.rs"]
 mod failures;
+
+#[path = "chat_pricing_tests.rs"]
+mod pricing;

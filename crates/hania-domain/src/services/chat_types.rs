@@ -102,7 +102,8 @@ pub struct ChatSettings {
     pub default_model: String,
     /// Prices per model id.
     pub prices: HashMap<String, ModelPrice>,
-    /// Price of models not in `prices`.
+    /// Price of models no configured price applies to (see
+    /// [`crate::pricing`]).
     pub default_price: ModelPrice,
     /// Prompt budget in (estimated) tokens.
     pub context_budget_tokens: u32,
@@ -146,6 +147,7 @@ pub struct ModelTurn {
 
 /// Where and how an answer is recorded.
 pub(super) struct Answer {
+    pub requested_model: String,
     pub conversation: ConversationId,
     pub at: OffsetDateTime,
     pub provider_ms: i64,

@@ -28,10 +28,14 @@ pub struct BillingView {
     pub balance_micros: i64,
     /// The balance in units, as a decimal string.
     pub balance: String,
+    /// Models this server charged at the default price (0 unless
+    /// configured) because `HANIA_MODEL_PRICES` has no price for them since
+    /// it started; empty when every turn found its price.
+    pub unpriced_models: Vec<String>,
 }
 
 impl BillingView {
-    fn new(account: BillingAccount, now: time::OffsetDateTime) -> Self {
+    fn new(account: BillingAccount, now: time::OffsetDateTime, unpriced: Vec<String>) -> Self {
         Self {
             status: account.status.as_str().into(),
             plan: account.plan.name.clone(),
@@ -40,6 +44,7 @@ impl BillingView {
             period_turns_used: account.turns_used_at(now),
             balance_micros: account.balance.micros(),
             balance: account.balance.to_string(),
+            unpriced_models: unpriced,
         }
     }
 }
@@ -57,5 +62,6 @@ pub async fn get_billing(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let account = state.store.get_billing(caller.workspace()).await?;
-    Ok(ok(BillingView::new(account, state.clock.now())))
+    let unpriced = state.chat.unpriced_models();
+    Ok(ok(BillingView::new(account, state.clock.now(), unpriced)))
 }

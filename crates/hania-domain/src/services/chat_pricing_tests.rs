@@ -1,0 +1,65 @@
+//! Turns are priced by the model they requested, never silently free.
+
+use super::*;
+
+/// A turn of the `gpt-test` bot whose provider answers as `answered`;
+/// returns the charge's cost.
+async fn cost_when_answered_as(
+    answered: &'static str,
+    bot_model: &'static str,
+) -> (Money, Vec<String>) {
+    let mut m = Mocks::default();
+    m.bots.expect_get_bot().returning(move |_, _| {
+        let mut bot = bot(None);
+        bot.model = Some(bot_model.into());
+        Ok(bot)
+    });
+    let existing = conversation(9, BOT);
+    m.conversations
+        .expect_find_open_conversation()
+        .returning(move |_, _, _, _| Ok(Some(existing.clone())));
+    m.billing
+        .expect_get_billing()
+        .returning(|_| Ok(billing(BillingStatus::Active, 100, 0)));
+    m.turns
+        .expect_open_turn()
+        .returning(|open| Ok(vec![stored(&open.user_message, 1)]));
+    m.provider.expect_complete().returning(move |_| {
+        Ok(Completion {
+            model: answered.into(),
+            content: "ok".into(),
+            tool_calls: vec![],
+            usage: TokenUsage {
+                prompt_tokens: 1_000,
+                completion_tokens: 500,
+            },
+            finish_reason: None,
+        })
+    });
+    let cost = Arc::new(std::sync::Mutex::new(Money(-1)));
+    let seen = cost.clone();
+    m.turns.expect_record_turn().returning(move |turn| {
+        *seen.lock().unwrap() = turn.charge.as_ref().unwrap().cost;
+        Ok(recorded())
+    });
+    let service = service(m);
+    service.send(WS, request()).await.unwrap();
+    let cost = *cost.lock().unwrap();
+    (cost, service.unpriced_models())
+}
+
+#[tokio::test]
+async fn a_dated_answer_is_priced_as_the_requested_model() {
+    // 1000 prompt tokens at 1.0/M + 500 completion tokens at 2.0/M.
+    let (cost, unpriced) = cost_when_answered_as("gpt-test-2024-07-18", "gpt-test").await;
+    assert_eq!((cost, unpriced), (Money(2_000), vec![]));
+    // A bot model with no price of its own: the answer's longest prefix.
+    let (cost, _) = cost_when_answered_as("gpt-test-2024-07-18", "alias").await;
+    assert_eq!(cost, Money(2_000));
+}
+
+#[tokio::test]
+async fn a_model_without_a_price_is_listed_as_unpriced() {
+    let (cost, unpriced) = cost_when_answered_as("other-model", "other-model").await;
+    assert_eq!((cost, unpriced), (Money(0), vec!["other-model".to_owned()]));
+}
