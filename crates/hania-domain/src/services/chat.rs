@@ -57,10 +57,10 @@ impl ChatService {
     }
 
     fn note_unpriced(&self, model: &str) {
-        if let Ok(mut models) = self.unpriced.lock() {
-            if !models.contains(model) {
-                models.insert(model.to_owned());
-            }
+        if let Ok(mut models) = self.unpriced.lock()
+            && !models.contains(model)
+        {
+            models.insert(model.to_owned());
         }
     }
 
