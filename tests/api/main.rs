@@ -19,6 +19,7 @@ mod pricing;
 mod reliability;
 mod route_table;
 mod slug;
+mod stalls;
 mod stream;
 mod tools;
 mod upstream;

@@ -12,7 +12,8 @@ use async_trait::async_trait;
 use eventsource_stream::Eventsource;
 use futures::StreamExt;
 use hania_domain::completion::{
-    Completion, CompletionRequest, CompletionStream, ProviderError, TokenUsage, ToolCall,
+    Completion, CompletionRequest, CompletionStream, ProviderError, StreamChunk, TokenUsage,
+    ToolCall,
 };
 use hania_domain::ports::ModelProvider;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
@@ -34,6 +35,10 @@ pub struct OpenAiConfig {
     pub request_timeout: Duration,
     /// Time until a stream's first event.
     pub first_token_timeout: Duration,
+    /// Longest silence between two parts of an answer once it started
+    /// (stream events, or body bytes of a blocking answer); then the call
+    /// fails with [`ProviderError::Timeout`].
+    pub idle_timeout: Duration,
     /// Retries after the first attempt.
     pub max_retries: u32,
     /// First backoff; doubled on every retry.
@@ -42,7 +47,8 @@ pub struct OpenAiConfig {
 
 impl OpenAiConfig {
     /// Defaults for `base_url`: 5 s to connect, 120 s per completion, 60 s
-    /// to the first streamed token, 2 retries from 250 ms.
+    /// to the first streamed token, 30 s of silence within an answer, 2
+    /// retries from 250 ms.
     pub fn new(base_url: &str, api_key: Option<String>) -> Self {
         Self {
             base_url: base_url.trim_end_matches('/').to_owned(),
@@ -50,6 +56,7 @@ impl OpenAiConfig {
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(120),
             first_token_timeout: Duration::from_secs(60),
+            idle_timeout: Duration::from_secs(30),
             max_retries: 2,
             retry_backoff: Duration::from_millis(250),
         }
@@ -236,7 +243,7 @@ impl ModelProvider for OpenAiProvider {
         let response = self
             .send(&body(request, false), Some(self.config.request_timeout))
             .await?;
-        let text = response.text().await.map_err(transport_error)?;
+        let text = read_body(response, self.config.idle_timeout).await?;
         let parsed: Response = serde_json::from_str(&text)
             .map_err(|e| ProviderError::Malformed(format!("unreadable completion: {e}")))?;
         let choice = parsed
@@ -275,8 +282,47 @@ impl ModelProvider for OpenAiProvider {
             Err(_) => return Err(ProviderError::Timeout),
         };
         let head = futures::stream::iter(first);
-        Ok(Box::pin(head.chain(chunks)))
+        Ok(Box::pin(head.chain(with_idle_timeout(
+            chunks,
+            self.config.idle_timeout,
+        ))))
     }
+}
+
+/// A blocking answer's body, failing with `Timeout` when no bytes arrive
+/// for `idle` (a provider that stalls mid-answer).
+async fn read_body(response: reqwest::Response, idle: Duration) -> Result<String, ProviderError> {
+    let mut bytes = response.bytes_stream();
+    let mut body = Vec::new();
+    loop {
+        match tokio::time::timeout(idle, bytes.next()).await {
+            Err(_) => return Err(ProviderError::Timeout),
+            Ok(None) => break,
+            Ok(Some(Err(error))) => return Err(transport_error(error)),
+            Ok(Some(Ok(chunk))) => body.extend_from_slice(&chunk),
+        }
+    }
+    String::from_utf8(body)
+        .map_err(|_| ProviderError::Malformed("the completion is not UTF-8".into()))
+}
+
+/// The stream's items; after `idle` without one, a last `Timeout` error
+/// and the end (dropping the upstream request).
+fn with_idle_timeout<S>(
+    chunks: S,
+    idle: Duration,
+) -> impl futures::Stream<Item = Result<StreamChunk, ProviderError>> + Send
+where
+    S: futures::Stream<Item = Result<StreamChunk, ProviderError>> + Send + Unpin,
+{
+    futures::stream::unfold(Some(chunks), move |chunks| async move {
+        let mut chunks = chunks?;
+        match tokio::time::timeout(idle, chunks.next()).await {
+            Ok(Some(item)) => Some((item, Some(chunks))),
+            Ok(None) => None,
+            Err(_) => Some((Err(ProviderError::Timeout), None)),
+        }
+    })
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use actix_web::web::{self, Bytes};
 use actix_web::{App, HttpResponse, HttpServer};
+use futures::StreamExt;
 use serde_json::{Value, json};
 
 /// What the mock does wrong, if anything.
@@ -37,6 +38,9 @@ pub enum Fault {
     MalformedChunk,
     /// Stream: send half the deltas, then close without `[DONE]`.
     DropMidStream,
+    /// Send half the answer (half the deltas, or half the JSON body of a
+    /// blocking answer), then keep the connection open and send nothing.
+    StallMidStream,
 }
 
 /// Behaviour of the mock.
@@ -160,11 +164,25 @@ async fn completions(shared: web::Data<Shared>, body: web::Json<Value>) -> HttpR
     let usage = json!({"prompt_tokens": prompt_tokens(&body), "completion_tokens": words.len()});
     if !body["stream"].as_bool().unwrap_or(false) {
         tokio::time::sleep(config.first_token_latency).await;
-        return HttpResponse::Ok().json(json!({
+        let answer = json!({
             "object": "chat.completion", "model": model,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": config.reply}, "finish_reason": "stop"}],
             "usage": usage,
-        }));
+        });
+        if config.fault == Fault::StallMidStream {
+            let text = answer.to_string();
+            let half = Bytes::from(text[..text.len() / 2].to_owned());
+            let body = futures::stream::once(async move { Ok::<_, actix_web::Error>(half) }).chain(
+                futures::stream::once(async {
+                    tokio::time::sleep(Duration::from_secs(3600)).await;
+                    Ok::<_, actix_web::Error>(Bytes::new())
+                }),
+            );
+            return HttpResponse::Ok()
+                .content_type("application/json")
+                .streaming(body);
+        }
+        return HttpResponse::Ok().json(answer);
     }
     let guard = HangupGuard {
         shared: shared.into_inner(),
@@ -190,6 +208,10 @@ async fn completions(shared: web::Data<Shared>, body: web::Json<Value>) -> HttpR
                 }
                 Fault::DropMidStream if i == cut.max(1) => {
                     guard.finish();
+                    return None;
+                }
+                Fault::StallMidStream if i == cut.max(1) => {
+                    tokio::time::sleep(Duration::from_secs(3600)).await;
                     return None;
                 }
                 _ if i < words.len() => chunk(&model, Some(&words[i]), None),

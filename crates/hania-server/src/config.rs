@@ -1,7 +1,7 @@
 //! Configuration: environment variables, optionally on top of a TOML file
 //! with the same keys in lower case without the `HANIA_` prefix
 //! (`bind`, `database_url`, `bootstrap_key`, `llm_base_url`, `llm_api_key`,
-//! `llm_model`, `llm_timeout_ms`, `model_prices`, `bootstrap_balance`,
+//! `llm_model`, `llm_timeout_ms`, `llm_idle_timeout_ms`, `model_prices`, `bootstrap_balance`,
 //! `stream_keepalive_ms`). The environment wins. Secrets never appear in
 //! `Debug`.
 
@@ -35,6 +35,9 @@ pub struct Config {
     /// `HANIA_LLM_TIMEOUT_MS`: longest wait for a completion, or for a
     /// stream's first token (default 120 000 and 60 000).
     pub llm_timeout_ms: Option<String>,
+    /// `HANIA_LLM_IDLE_TIMEOUT_MS`: longest silence within an answer
+    /// (default 30 000).
+    pub llm_idle_timeout_ms: Option<String>,
     /// `HANIA_MODEL_PRICES`: `model=PROMPT/COMPLETION,…` per million tokens.
     pub model_prices: Option<String>,
     /// `HANIA_BOOTSTRAP_BALANCE`: the first workspace's starting balance
@@ -57,6 +60,7 @@ impl fmt::Debug for Config {
             .field("llm_model", &self.llm_model)
             .field("model_prices", &self.model_prices)
             .field("llm_timeout_ms", &self.llm_timeout_ms)
+            .field("llm_idle_timeout_ms", &self.llm_idle_timeout_ms)
             .field("bootstrap_balance", &self.bootstrap_balance)
             .field("stream_keepalive_ms", &self.stream_keepalive_ms)
             .finish()
@@ -108,6 +112,10 @@ impl Config {
         set(&mut self.llm_model, get("HANIA_LLM_MODEL"));
         set(&mut self.model_prices, get("HANIA_MODEL_PRICES"));
         set(&mut self.llm_timeout_ms, get("HANIA_LLM_TIMEOUT_MS"));
+        set(
+            &mut self.llm_idle_timeout_ms,
+            get("HANIA_LLM_IDLE_TIMEOUT_MS"),
+        );
         set(&mut self.bootstrap_balance, get("HANIA_BOOTSTRAP_BALANCE"));
         set(
             &mut self.stream_keepalive_ms,

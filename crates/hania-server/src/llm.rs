@@ -31,6 +31,12 @@ pub fn provider(config: &Config) -> Result<Arc<dyn ModelProvider>> {
                 settings.request_timeout = std::time::Duration::from_millis(ms);
                 settings.first_token_timeout = std::time::Duration::from_millis(ms);
             }
+            if let Some(ms) = &config.llm_idle_timeout_ms {
+                let ms: u64 = ms.trim().parse().ok().filter(|ms| *ms > 0).context(
+                    "HANIA_LLM_IDLE_TIMEOUT_MS must be a positive number of milliseconds",
+                )?;
+                settings.idle_timeout = std::time::Duration::from_millis(ms);
+            }
             let provider = OpenAiProvider::new(settings).map_err(anyhow::Error::msg)?;
             tracing::info!(base_url = %base, "model provider: OpenAI-compatible");
             Ok(Arc::new(provider))

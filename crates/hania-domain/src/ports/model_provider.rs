@@ -16,7 +16,9 @@ pub trait ModelProvider: Send + Sync {
     /// MUST map throttling to `RateLimited`, no answer within the
     /// configured time to `Timeout`, 4xx refusals to `BadRequest`, 5xx and
     /// connection failures to `Unavailable`, unreadable answers to
-    /// `Malformed`. Implementations MAY retry before answering.
+    /// `Malformed`. An answer that stalls part-way (no bytes for the
+    /// adapter's idle bound) MUST fail with `Timeout`. Implementations MAY
+    /// retry before answering.
     async fn complete(&self, request: &CompletionRequest) -> Result<Completion, ProviderError>;
 
     /// Streams a completion: `Delta`s, then one `Finished` with usage when
@@ -25,7 +27,8 @@ pub trait ModelProvider: Send + Sync {
     ///
     /// # Errors
     /// As [`ModelProvider::complete`], for failures before the first
-    /// event; later failures arrive as stream items. Implementations MUST
-    /// NOT retry once an event has been yielded.
+    /// event; later failures arrive as stream items. A stream silent for
+    /// longer than the adapter's idle bound MUST yield `Timeout` and end.
+    /// Implementations MUST NOT retry once an event has been yielded.
     async fn stream(&self, request: &CompletionRequest) -> Result<CompletionStream, ProviderError>;
 }
