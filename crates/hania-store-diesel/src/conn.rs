@@ -112,14 +112,42 @@ pub fn map_diesel_error(error: DieselError) -> StoreError {
                 _ if info.message().starts_with("FOREIGN KEY constraint failed") => {
                     StoreError::Conflict(StoreConflict::MissingReference)
                 }
-                DatabaseErrorKind::ClosedConnection => StoreError::Unavailable(what),
-                _ if is_busy(info.message()) => StoreError::Unavailable(what),
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand => {
+                    StoreError::Unavailable(what)
+                }
+                _ if is_busy(info.message()) || is_connection_lost(info.message()) => {
+                    StoreError::Unavailable(what)
+                }
                 _ => StoreError::unexpected(info.message().to_owned()),
             }
         }
         DieselError::BrokenTransactionManager => StoreError::Unavailable(error.to_string()),
+        other if is_connection_lost(&other.to_string()) => {
+            StoreError::Unavailable(other.to_string())
+        }
         other => StoreError::unexpected(other),
     }
+}
+
+/// Whether the server or the network dropped the connection (an
+/// administrator's or a shutdown's termination, a restart, a reset): the
+/// request can succeed on another connection, so it is `Unavailable`.
+fn is_connection_lost(message: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        "terminating connection",
+        "server closed the connection",
+        "connection closed",
+        "connection reset",
+        "connection refused",
+        "broken pipe",
+        "the database system is shutting down",
+        "the database system is starting up",
+        "the database system is in recovery mode",
+        "no connection to the server",
+        "unexpected eof",
+    ];
+    let message = message.to_ascii_lowercase();
+    MARKERS.iter().any(|marker| message.contains(marker))
 }
 
 fn is_busy(message: &str) -> bool {
