@@ -163,7 +163,11 @@ async fn answer(state: &AppState, ws: WorkspaceId, body: &[u8]) -> Result<HttpRe
 /// Sends a message to the bot and returns its response (Hansei-compatible).
 /// `bot_id` is the bot's id or slug. A wrapped request (`{"value": {…}}`)
 /// gets a wrapped reply. Conversations appear in the native API with
-/// channel `api`. `Idempotency-Key` works as on `chat/send`.
+/// channel `api`. `Idempotency-Key` works as on `chat/send`. The key is
+/// read from `X-API-KEY`, or from `Authorization: Bearer …` when that
+/// header is absent. The body is read as JSON whatever its `Content-Type`
+/// (Hansei's clients are not all strict about it), and unknown query
+/// parameters are ignored.
 #[utoipa::path(post, path = "/public/v1/messages", tag = "Hansei-compatible",
     request_body(content = HanseiBody, description = "The message, optionally wrapped as `{\"value\": {…}}`"),
     responses(

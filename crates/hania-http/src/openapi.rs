@@ -29,7 +29,8 @@ impl Modify for SecuritySchemes {
             "hansei_api_key",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
                 "X-API-KEY",
-                "An account API key (`hania_sk_…`) with `chat:send`, as Hansei clients send it.",
+                "An account API key (`hania_sk_…`) with `chat:send`, as Hansei clients send it. \
+                 `Authorization: Bearer hania_sk_…` is accepted too when `X-API-KEY` is absent.",
             ))),
         );
         components.add_security_scheme(

@@ -19,7 +19,7 @@ use hania_domain::ability::Ability;
 use utoipa::OpenApi;
 use utoipa::openapi::path::PathItem;
 
-use crate::middleware::{ability, auth};
+use crate::middleware::{ability, auth, no_query};
 use crate::native::{
     billing, bots, chat, conversations, discover, health, hooks, keys, send_stream, tools, widgets,
 };
@@ -53,6 +53,8 @@ pub(crate) struct Route {
     pub(crate) access: Access,
     pub(crate) method: Method,
     pub(crate) path: String,
+    /// The operation documents query parameters (and checks them).
+    takes_query: bool,
     register: fn(actix_web::Route) -> actix_web::Route,
 }
 
@@ -114,8 +116,9 @@ route_table! {
     Slug Key(ChatSend) => slug::chat;
 }
 
-/// The methods an OpenAPI path item documents, with their operation ids.
-fn operations(item: &PathItem) -> Vec<(Method, Option<&str>)> {
+/// The methods an OpenAPI path item documents, with their operation ids
+/// and whether they take query parameters.
+fn operations(item: &PathItem) -> Vec<(Method, Option<&str>, bool)> {
     [
         (Method::GET, &item.get),
         (Method::POST, &item.post),
@@ -124,7 +127,16 @@ fn operations(item: &PathItem) -> Vec<(Method, Option<&str>)> {
         (Method::DELETE, &item.delete),
     ]
     .into_iter()
-    .filter_map(|(method, op)| op.as_ref().map(|op| (method, op.operation_id.as_deref())))
+    .filter_map(|(method, op)| {
+        op.as_ref().map(|op| {
+            let query = op
+                .parameters
+                .iter()
+                .flatten()
+                .any(|p| matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query));
+            (method, op.operation_id.as_deref(), query)
+        })
+    })
     .collect()
 }
 
@@ -133,11 +145,11 @@ fn operations(item: &PathItem) -> Vec<(Method, Option<&str>)> {
 /// table and the documentation in step).
 pub(crate) fn routes() -> Vec<Route> {
     let docs = RouteDocs::openapi();
-    let mut documented: BTreeMap<String, (Method, String)> = BTreeMap::new();
+    let mut documented: BTreeMap<String, (Method, String, bool)> = BTreeMap::new();
     for (path, item) in &docs.paths.paths {
-        for (method, id) in operations(item) {
+        for (method, id, query) in operations(item) {
             if let Some(id) = id {
-                documented.insert(id.to_owned(), (method, path.clone()));
+                documented.insert(id.to_owned(), (method, path.clone(), query));
             }
         }
     }
@@ -145,7 +157,7 @@ pub(crate) fn routes() -> Vec<Route> {
         .into_iter()
         .filter_map(|route| {
             let id = operation_id(route.handler);
-            let Some((method, path)) = documented.get(&id).cloned() else {
+            let Some((method, path, takes_query)) = documented.get(&id).cloned() else {
                 tracing::error!(handler = route.handler, "route without documentation");
                 return None;
             };
@@ -154,6 +166,7 @@ pub(crate) fn routes() -> Vec<Route> {
                 access: route.access,
                 method,
                 path,
+                takes_query,
                 register: route.register,
             })
         })
@@ -193,6 +206,15 @@ fn resource(path: &str, dialect: Dialect, routes: &[&Route]) -> Resource {
     }));
     for route in routes {
         let handler = (route.register)(web::method(route.method.clone()));
+        // The compat dialects stay lenient: their vendors' clients may add
+        // parameters of their own.
+        let handler = if dialect == Dialect::Native && !route.takes_query {
+            handler.wrap(from_fn(move |req: ServiceRequest, next: Next<BoxBody>| {
+                no_query::refuse_query(req, next, dialect)
+            }))
+        } else {
+            handler
+        };
         let handler = match route.access {
             Access::Open => handler,
             Access::Key(needed) => {
@@ -263,7 +285,7 @@ mod tests {
             .flat_map(|(path, item)| {
                 operations(item)
                     .into_iter()
-                    .map(move |(method, _)| (method.to_string(), path.clone()))
+                    .map(move |(method, _, _)| (method.to_string(), path.clone()))
             })
             .collect();
         let table: BTreeSet<(String, String)> = routes

@@ -202,7 +202,9 @@ async fn answer(
 /// Send a message to an agent by its slug (slug-compatible). A bot's slug
 /// comes from its name ("Customer Support" → `customer-support`) or is set
 /// explicitly. Conversations appear in the native API with channel `api`.
-/// `Idempotency-Key` works as on `chat/send`.
+/// `Idempotency-Key` works as on `chat/send`. The body is read as JSON
+/// whatever its `Content-Type`, and unknown query parameters are ignored
+/// (the vendor's clients are not all strict about either).
 #[utoipa::path(post, path = "/v1/api/chat/{slug}", tag = "Slug-compatible",
     params(("slug" = String, Path, description = "The agent's slug")),
     request_body = SlugChatInput,

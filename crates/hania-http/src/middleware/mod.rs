@@ -6,5 +6,6 @@
 pub(crate) mod ability;
 pub(crate) mod auth;
 pub(crate) mod idempotency;
+pub(crate) mod no_query;
 pub(crate) mod rate_headers;
 pub(crate) mod request_id;

@@ -13,7 +13,7 @@ use crate::state::AppState;
 use crate::wire::dialect::Dialect;
 use crate::wire::envelope::{Envelope, ok};
 use crate::wire::error::{ApiError, ErrorBody};
-use crate::wire::extract::{RawBody, parse_json};
+use crate::wire::extract::{JsonBytes, parse_json};
 
 /// Send a message to a bot and get its reply. A brand-new conversation of
 /// a bot with a greeting is answered with the greeting, without a model
@@ -37,7 +37,7 @@ pub async fn send(
     req: HttpRequest,
     caller: Caller,
     state: web::Data<AppState>,
-    body: RawBody,
+    body: JsonBytes,
 ) -> HttpResponse {
     let workspace = caller.workspace();
     let run = |_| async { answer(&state, workspace, &body.0).await.map(Outcome::Whole) };

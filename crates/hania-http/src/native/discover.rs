@@ -15,7 +15,7 @@ use crate::native::dto::discovery::{DiscoverInput, DiscoverReply};
 use crate::state::AppState;
 use crate::wire::envelope::{Envelope, ok};
 use crate::wire::error::{ApiError, ErrorBody};
-use crate::wire::extract::{RawBody, parse_json};
+use crate::wire::extract::{JsonBytes, parse_json};
 use crate::wire::sse::{self, Sink};
 
 /// Whether the client asked for one JSON answer instead of a stream.
@@ -53,7 +53,7 @@ pub async fn discover(
     req: HttpRequest,
     caller: Caller,
     state: web::Data<AppState>,
-    body: RawBody,
+    body: JsonBytes,
 ) -> HttpResponse {
     let answer = async {
         let request: DiscoveryRequest = parse_json::<DiscoverInput>(&body.0)?.into();

@@ -17,7 +17,7 @@ use crate::native::dto::chat::ChatSendInput;
 use crate::state::AppState;
 use crate::wire::dialect::Dialect;
 use crate::wire::error::{ApiError, ErrorBody};
-use crate::wire::extract::{RawBody, parse_json};
+use crate::wire::extract::{JsonBytes, parse_json};
 
 /// Like `chat/send`, streamed as server-sent events.
 #[utoipa::path(post, path = "/api/v1/chat/send-stream", tag = "Chat",
@@ -36,7 +36,7 @@ pub async fn send_stream(
     req: HttpRequest,
     caller: Caller,
     state: web::Data<AppState>,
-    body: RawBody,
+    body: JsonBytes,
 ) -> HttpResponse {
     let workspace = caller.workspace();
     let run = |replay| async {

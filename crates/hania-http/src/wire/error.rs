@@ -41,6 +41,10 @@ pub enum ApiError {
     /// A uniqueness or state rule refused the request (409 `CONFLICT`).
     #[error("{0}")]
     Conflict(String),
+    /// A body declared as something other than JSON (415
+    /// `UNSUPPORTED_MEDIA_TYPE`).
+    #[error("Content-Type must be application/json")]
+    UnsupportedMediaType,
     /// Body over the limit (413 `PAYLOAD_TOO_LARGE`).
     #[error("Request body is too large (limit {0} bytes)")]
     PayloadTooLarge(usize),
@@ -79,6 +83,9 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "CONFLICT"),
             ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE"),
+            ApiError::UnsupportedMediaType => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE")
+            }
             ApiError::Billing(refusal) => (StatusCode::PAYMENT_REQUIRED, refusal.code()),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED"),
             ApiError::Upstream(_) => (StatusCode::BAD_GATEWAY, "UPSTREAM_ERROR"),

@@ -3,6 +3,7 @@
 
 use actix_web::dev::Payload;
 use actix_web::error::PayloadError;
+use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
@@ -60,7 +61,30 @@ fn missing_field(message: &str) -> Option<&str> {
     message.strip_prefix("missing field `")?.split('`').next()
 }
 
+/// Refuses a body declared as something other than JSON (415); a body
+/// without a `Content-Type` is read as JSON.
+fn check_content_type(req: &HttpRequest) -> Result<(), ApiError> {
+    let Some(value) = req.headers().get(CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let media = value
+        .to_str()
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if media == "application/json" || media.ends_with("+json") {
+        Ok(())
+    } else {
+        Err(ApiError::UnsupportedMediaType)
+    }
+}
+
 /// The raw request body, size-limited; errors in the native envelope.
+/// Lenient about `Content-Type` (the compat dialects take what their
+/// vendors' clients send); [`JsonBytes`] and [`JsonBody`] are not.
 #[derive(Debug)]
 pub struct RawBody(pub web::Bytes);
 
@@ -85,13 +109,42 @@ impl FromRequest for RawBody {
     }
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+/// The raw bytes of a body that must be JSON (415 when its `Content-Type`
+/// says otherwise), for handlers that fingerprint the bytes before parsing.
+#[derive(Debug)]
+pub struct JsonBytes(pub web::Bytes);
+
+impl FromRequest for JsonBytes {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let declared = check_content_type(req);
         let raw = RawBody::from_request(req, payload);
-        Box::pin(async move { parse_json(&raw.await?.0).map(JsonBody) })
+        Box::pin(async move {
+            declared?;
+            Ok(JsonBytes(raw.await?.0))
+        })
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    /// A JSON object (415 for another declared media type; 400 for an
+    /// array or scalar, which serde would otherwise read as an empty
+    /// update).
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let raw = JsonBytes::from_request(req, payload);
+        Box::pin(async move {
+            let bytes = raw.await?.0;
+            let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+            if first.is_some_and(|b| *b != b'{') {
+                return Err(ApiError::Validation("body: must be a JSON object".into()));
+            }
+            parse_json(&bytes).map(JsonBody)
+        })
     }
 }
 

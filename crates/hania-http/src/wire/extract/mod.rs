@@ -4,6 +4,6 @@ mod json;
 mod path;
 mod query;
 
-pub use json::{JsonBody, MAX_BODY_BYTES, RawBody, parse_json, parse_value};
+pub use json::{JsonBody, JsonBytes, MAX_BODY_BYTES, RawBody, parse_json, parse_value};
 pub use path::{path_id, path_ids};
 pub use query::StrictQuery;
