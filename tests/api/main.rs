@@ -17,6 +17,7 @@ mod limits;
 mod matrix;
 mod pricing;
 mod reliability;
+mod replays;
 mod route_table;
 mod slug;
 mod stalls;

@@ -110,7 +110,11 @@ async fn pump(
     };
     let interrupted = outcome.interrupted;
     let result = state.chat.finish_stream(turn, started, outcome).await;
-    if !interrupted {
+    if interrupted {
+        // Nobody hears it now, but a replay of this stream (a retry with
+        // its Idempotency-Key) must end with a terminal event too.
+        sink.record((format.error)(ApiError::StreamInterrupted));
+    } else {
         let last = match result {
             Ok(reply) => (format.done)(&reply),
             Err(error) => (format.error)(error.into()),

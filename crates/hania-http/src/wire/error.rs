@@ -45,6 +45,12 @@ pub enum ApiError {
     /// `UNSUPPORTED_MEDIA_TYPE`).
     #[error("Content-Type must be application/json")]
     UnsupportedMediaType,
+    /// The replayed stream had been cut off by its client (the last event
+    /// of such a replay; `STREAM_INTERRUPTED`).
+    #[error(
+        "The original stream was interrupted by the client before its end; this replay holds what was sent. Retry with a new Idempotency-Key to ask again"
+    )]
+    StreamInterrupted,
     /// Body over the limit (413 `PAYLOAD_TOO_LARGE`).
     #[error("Request body is too large (limit {0} bytes)")]
     PayloadTooLarge(usize),
@@ -83,6 +89,7 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "CONFLICT"),
             ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE"),
+            ApiError::StreamInterrupted => (StatusCode::CONFLICT, "STREAM_INTERRUPTED"),
             ApiError::UnsupportedMediaType => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE")
             }

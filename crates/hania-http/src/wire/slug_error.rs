@@ -50,6 +50,7 @@ pub(crate) fn error_detail(error: &ApiError) -> SlugErrorDetail {
         ApiError::MethodNotAllowed(_) => ("MethodNotAllowedError", error.to_string(), json!({})),
         ApiError::Conflict(m) => ("ConflictError", m.clone(), json!({})),
         ApiError::PayloadTooLarge(_) => ("PayloadTooLargeError", error.to_string(), json!({})),
+        ApiError::StreamInterrupted => ("StreamInterruptedError", error.to_string(), json!({})),
         ApiError::UnsupportedMediaType => {
             ("UnsupportedMediaTypeError", error.to_string(), json!({}))
         }

@@ -51,6 +51,13 @@ impl Sink {
         self.tx.send(bytes).await.map_err(|_| Gone)
     }
 
+    /// Adds an event to the transcript only (the client is gone).
+    pub fn record(&mut self, bytes: Bytes) {
+        if let Some(transcript) = &mut self.transcript {
+            transcript.push_str(&String::from_utf8_lossy(&bytes));
+        }
+    }
+
     /// Everything sent, when a transcript was asked for.
     pub fn transcript(&self) -> Option<&str> {
         self.transcript.as_deref()
