@@ -73,6 +73,12 @@ async fn a_stall_mid_answer_ends_the_turn_after_the_idle_timeout(backend: Backen
     assert_eq!(reply["role"], "assistant", "{detail}");
     let metadata: Value = serde_json::from_str(reply["metadata"].as_str().unwrap()).unwrap();
     assert_eq!(metadata["interrupted"], true);
+    let deltas = events.iter().filter(|(name, _)| name == "delta").count();
+    assert_eq!(
+        metadata["completion_tokens"],
+        json!(deltas),
+        "what was produced is counted: one token per delta"
+    );
     assert!(balance().await < before, "what was produced is charged");
 
     // A blocking turn whose provider stalls mid-body.

@@ -7,7 +7,9 @@ use time::OffsetDateTime;
 use super::chat::ChatService;
 use super::chat_prompt::estimate_usage;
 use super::chat_types::{ChatError, ChatReply, ModelTurn};
-use crate::completion::{Completion, CompletionStream, ProviderError, TokenUsage};
+use crate::completion::{
+    Completion, CompletionRequest, CompletionStream, ProviderError, TokenUsage,
+};
 
 /// What a streamed model call produced by the time it ended.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -24,6 +26,30 @@ pub struct StreamOutcome {
     pub interrupted: bool,
     /// The provider failed (before or during the stream).
     pub error: Option<ProviderError>,
+    /// How many text deltas arrived. Streaming providers send about one
+    /// token per delta, so when they report no usage (an interrupted
+    /// stream never gets that far) this counts the tokens produced.
+    pub deltas: u32,
+}
+
+impl StreamOutcome {
+    /// The usage to charge: the provider's, else the prompt estimated and
+    /// the completion counted as what was produced — one token per delta,
+    /// or a quarter of the characters when no delta was counted.
+    pub fn produced_usage(&self, request: &CompletionRequest) -> TokenUsage {
+        if let Some(usage) = self.usage {
+            return usage;
+        }
+        let estimated = estimate_usage(request, &self.text);
+        let completion_tokens = match self.deltas {
+            0 => u32::try_from(self.text.chars().count().div_ceil(4)).unwrap_or(u32::MAX),
+            counted => counted,
+        };
+        TokenUsage {
+            prompt_tokens: estimated.prompt_tokens,
+            completion_tokens,
+        }
+    }
 }
 
 impl ChatService {
@@ -51,9 +77,7 @@ impl ChatService {
             });
             return self.finish(turn, started, Err(error), false).await;
         }
-        let usage = outcome
-            .usage
-            .unwrap_or_else(|| estimate_usage(&turn.request, &outcome.text));
+        let usage = outcome.produced_usage(&turn.request);
         let completion = Completion {
             model: outcome.model.unwrap_or_else(|| turn.request.model.clone()),
             content: outcome.text,

@@ -130,15 +130,14 @@ async fn an_interrupted_stream_stores_the_partial_answer_and_charges_what_was_pr
             true
         );
         let charge = t.charge.as_ref().unwrap();
-        assert_eq!(
-            charge.completion_tokens,
-            crate::services::chat_prompt::estimate_tokens("Hel")
-        );
+        // Two deltas arrived ("He", "l"): two tokens, not an estimate.
+        assert_eq!(charge.completion_tokens, 2);
         Ok(recorded())
     });
     let outcome = StreamOutcome {
         text: "Hel".into(),
         interrupted: true,
+        deltas: 2,
         ..StreamOutcome::default()
     };
     service(turns)
@@ -182,4 +181,30 @@ async fn a_failed_stream_is_traced_uncharged_and_reported() {
         service(turns).finish_stream(turn(), NOW, broken).await,
         Err(ChatError::Upstream(_))
     ));
+}
+
+#[test]
+fn produced_tokens_are_counted_not_padded() {
+    let request = turn().request;
+    let counted = StreamOutcome {
+        text: "Hello".into(),
+        deltas: 5,
+        ..StreamOutcome::default()
+    };
+    assert_eq!(counted.produced_usage(&request).completion_tokens, 5);
+    let uncounted = StreamOutcome {
+        text: "Hello".into(),
+        ..StreamOutcome::default()
+    };
+    // A quarter of the characters, rounded up; no framing constant.
+    assert_eq!(uncounted.produced_usage(&request).completion_tokens, 2);
+    let reported = StreamOutcome {
+        usage: Some(TokenUsage {
+            prompt_tokens: 7,
+            completion_tokens: 9,
+        }),
+        deltas: 3,
+        ..counted
+    };
+    assert_eq!(reported.produced_usage(&request).completion_tokens, 9);
 }

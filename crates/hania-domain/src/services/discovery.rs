@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use super::chat_prompt::estimate_usage;
 use super::chat_stream::StreamOutcome;
 use super::chat_types::ChatError;
 use crate::completion::{CompletionRequest, CompletionStream, ProviderError, TokenUsage};
@@ -114,9 +113,7 @@ impl DiscoveryService {
         if let Some(error) = outcome.error {
             return Err(ChatError::Upstream(error));
         }
-        let usage = outcome
-            .usage
-            .unwrap_or_else(|| estimate_usage(completion_request, &outcome.text));
+        let usage = outcome.produced_usage(completion_request);
         let model = outcome
             .model
             .unwrap_or_else(|| completion_request.model.clone());

@@ -8,6 +8,7 @@ use crate::billing::{BillingAccount, BillingRefusal, BillingStatus, Plan};
 use crate::completion::Completion;
 use crate::money::Money;
 use crate::ports::{MockModelProvider, MockWorkspaceStore};
+use crate::services::chat_prompt::estimate_usage;
 use crate::services::test_support::{NOW, stopped_clock};
 
 const WS: WorkspaceId = WorkspaceId(Uuid::from_u128(1));
@@ -141,7 +142,11 @@ fn a_streamed_draft_estimates_missing_usage_and_passes_failures_on() {
         found.model, "gpt-test",
         "the asked model when none was reported"
     );
-    assert_eq!(found.usage, estimate_usage(&asked, &outcome.text));
+    assert_eq!(found.usage, outcome.produced_usage(&asked));
+    assert_eq!(
+        found.usage.prompt_tokens,
+        estimate_usage(&asked, &outcome.text).prompt_tokens
+    );
     let failed = StreamOutcome {
         error: Some(ProviderError::Timeout),
         ..outcome

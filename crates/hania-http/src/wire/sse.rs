@@ -140,6 +140,7 @@ pub async fn relay(
         match item {
             Some(Ok(StreamChunk::Delta(text))) => {
                 outcome.text.push_str(&text);
+                outcome.deltas = outcome.deltas.saturating_add(1);
                 if sink.send(format(&text)).await.is_err() {
                     outcome.interrupted = true;
                     break;
