@@ -67,6 +67,7 @@ pub async fn seed_conversation(
                 message(reply, Role::Assistant, "It was emailed on Oct 3."),
             ],
             trace_steps: vec![step],
+            release_hold: None,
             charge: Some(TurnCharge {
                 entry_id: LedgerEntryId::from_uuid(Uuid::new_v4()),
                 cost: Money(10),

@@ -13,6 +13,9 @@ async fn app_with(backend: Backend, mock: &MockLlm) -> TestApp {
         llm_base_url: Some(mock.base_url()),
         llm_timeout_ms: Some("1500".into()),
         model_prices: Some("priced=1000/2000".into()),
+        // Each turn in flight holds the most it can cost (~16 units at
+        // these prices); the balance covers 64 at once.
+        bootstrap_balance: Some("2000".into()),
         ..Config::default()
     };
     spawn_with(backend, config).await

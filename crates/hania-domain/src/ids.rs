@@ -84,6 +84,10 @@ uuid_id!(
     /// Identifies a ledger entry.
     LedgerEntryId
 );
+uuid_id!(
+    /// Identifies money held for a model turn in flight.
+    HoldId
+);
 
 #[cfg(test)]
 mod tests {

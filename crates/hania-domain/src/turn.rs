@@ -3,7 +3,7 @@
 use time::{Date, OffsetDateTime};
 
 use crate::conversation::NewConversation;
-use crate::ids::{ConversationId, LedgerEntryId, MessageId, WorkspaceId};
+use crate::ids::{ConversationId, HoldId, LedgerEntryId, MessageId, WorkspaceId};
 use crate::ledger::LedgerEntry;
 use crate::message::{Message, NewMessage};
 use crate::money::Money;
@@ -40,6 +40,20 @@ pub struct OpenTurn {
     pub user_message: NewMessage,
     /// How many of the conversation's last messages to return as history.
     pub history_limit: u32,
+    /// Money to hold for the model call, admitted against the balance in
+    /// the same transaction (none for an unpriced model).
+    pub hold: Option<TurnHold>,
+}
+
+/// Money held for a model turn in flight: the most it can cost.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TurnHold {
+    /// The hold's id (released by [`TurnRecord::release_hold`]).
+    pub id: HoldId,
+    /// The most the turn can cost.
+    pub amount: Money,
+    /// When it stops counting (a crashed instance's hold lapses).
+    pub expires_at: OffsetDateTime,
 }
 
 /// Where an opened turn goes.
@@ -74,6 +88,9 @@ pub struct TurnRecord {
     pub trace_steps: Vec<NewTraceStep>,
     /// The charge, for metered turns.
     pub charge: Option<TurnCharge>,
+    /// The hold the turn took at its start, released in the same
+    /// transaction.
+    pub release_hold: Option<HoldId>,
     /// When the turn was recorded.
     pub recorded_at: OffsetDateTime,
 }

@@ -98,6 +98,7 @@ pub fn chat_settings(config: &Config) -> Result<ChatSettings> {
         default_price: ModelPrice::default(),
         context_budget_tokens: 8_000,
         history_limit: 50,
+        completion_hold_tokens: 4_096,
     })
 }
 

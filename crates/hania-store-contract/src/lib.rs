@@ -76,9 +76,10 @@ macro_rules! storage_contract_tests {
             a_new_period_restarts_the_turn_count,
             credits_move_the_balance_and_list_newest_first,
             timestamps_round_trip_in_utc,
+            holds_are_released_and_lapse,
             ping_answers
         );
-        $crate::storage_contract_tests!(@shared $subject; concurrent_charges_are_exact, idempotency_keys_are_claimed_once);
+        $crate::storage_contract_tests!(@shared $subject; concurrent_charges_are_exact, holds_bound_concurrent_overdraw, idempotency_keys_are_claimed_once);
     };
     (@each $subject:path; $($case:ident),+) => {
         $(

@@ -237,6 +237,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::*;
+
+    turn_holds (id) {
+        id -> DbUuid,
+        workspace_id -> DbUuid,
+        amount_micros -> BigInt,
+        expires_at -> DbTimestamp,
+    }
+}
+
 diesel::joinable!(billing_accounts -> workspaces (workspace_id));
 diesel::joinable!(conversations -> bots (bot_id));
 diesel::joinable!(post_call_hooks -> tool_configurations (tool_configuration_id));
@@ -256,4 +268,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     trace_steps,
     ledger_entries,
     idempotency_keys,
+    turn_holds,
 );

@@ -168,7 +168,8 @@ id_into_sql_uuid!(
     hania_domain::ids::ConversationId,
     hania_domain::ids::MessageId,
     hania_domain::ids::TraceStepId,
-    hania_domain::ids::LedgerEntryId
+    hania_domain::ids::LedgerEntryId,
+    hania_domain::ids::HoldId
 );
 
 /// A domain id as a bindable value: `bots::id.eq(sql_id(bot_id))`.

@@ -40,10 +40,18 @@ pub trait TurnStore: Send + Sync {
     /// conversation's last `history_limit` messages by position ascending,
     /// the new one included. All or nothing is stored.
     ///
+    /// With a `hold`, the same transaction first admits it: it MUST
+    /// serialize with every other admission of the workspace (lock the
+    /// billing row), refuse when the balance minus the workspace's live
+    /// holds (`expires_at` after the user message's time) is not positive,
+    /// and else store the hold. So concurrent turns can overdraw the
+    /// balance by at most one turn's hold.
+    ///
     /// # Errors
     /// MUST return `NotFound` if the new conversation's bot, or the
     /// existing conversation, is not in the workspace (nothing stored);
-    /// `Conflict` if a new conversation's id exists.
+    /// `Conflict(BalanceExhausted)` if the hold is refused (nothing
+    /// stored); `Conflict` if a new conversation's id exists.
     async fn open_turn(&self, turn: &OpenTurn) -> Result<Vec<Message>, StoreError>;
 
     /// Records a turn in ONE transaction: appends its messages (updating
@@ -51,8 +59,8 @@ pub trait TurnStore: Send + Sync {
     /// charged, writes the ledger row, takes the cost from the balance and
     /// counts the turn in its billing period (restarting the count when
     /// the period changed). The balance update MUST be atomic in the
-    /// database, so concurrent turns never lose an update; all or nothing
-    /// is stored.
+    /// database, so concurrent turns never lose an update; `release_hold`
+    /// MUST be deleted in the same transaction; all or nothing is stored.
     ///
     /// # Errors
     /// MUST return `NotFound` if the conversation is not in the workspace.

@@ -21,6 +21,10 @@ pub enum StoreConflict {
     /// A row with this id (or key hash) already exists.
     #[error("id exists")]
     IdExists,
+    /// The balance, less the money held for turns in flight, is used up:
+    /// a turn's hold was refused.
+    #[error("balance exhausted")]
+    BalanceExhausted,
     /// A referenced row does not exist (or no longer does).
     #[error("missing reference")]
     MissingReference,

@@ -6,13 +6,13 @@ use time::OffsetDateTime;
 
 use super::chat_prompt::build_prompt;
 pub use super::chat_types::*;
-use crate::billing::period_start_of;
+use crate::billing::{BillingRefusal, period_start_of};
 use crate::bot::Bot;
 use crate::completion::{Completion, CompletionRequest, ProviderError};
 use crate::conversation::{Conversation, NewConversation};
-use crate::ids::{LedgerEntryId, MessageId, TraceStepId, WorkspaceId};
+use crate::ids::{LedgerEntryId, MessageId, WorkspaceId};
 use crate::message::{NewMessage, Role};
-use crate::ports::StoreError;
+use crate::ports::{StoreConflict, StoreError};
 use crate::pricing::price_of;
 use crate::services::Resource;
 use crate::slug::validate_slug;
@@ -20,13 +20,17 @@ use crate::trace::{NewTraceStep, action_types};
 use crate::turn::{OpenTurn, TurnCharge, TurnConversation, TurnRecord};
 use crate::validation::{check_required_text, check_text};
 
+/// How long a turn's hold counts against the balance if its instance dies
+/// before recording the turn (longer than any turn may run).
+pub(super) const HOLD_LIFETIME: time::Duration = time::Duration::minutes(15);
+
 /// Runs chat turns: conversation resolution, the instant greeting,
 /// billing, prompt assembly, the model call, and recording the turn.
 pub struct ChatService {
-    ports: ChatPorts,
-    settings: ChatSettings,
+    pub(super) ports: ChatPorts,
+    pub(super) settings: ChatSettings,
     /// Models charged at the default price for want of a configured one.
-    unpriced: Mutex<BTreeSet<String>>,
+    pub(super) unpriced: Mutex<BTreeSet<String>>,
 }
 
 fn not_found(kind: Resource) -> impl Fn(StoreError) -> ChatError {
@@ -46,29 +50,11 @@ impl ChatService {
         }
     }
 
-    /// The models this instance charged at the default price because no
-    /// configured price applied (shown by billing, so no model is silently
-    /// free).
-    pub fn unpriced_models(&self) -> Vec<String> {
-        self.unpriced
-            .lock()
-            .map(|models| models.iter().cloned().collect())
-            .unwrap_or_default()
-    }
-
-    fn note_unpriced(&self, model: &str) {
-        if let Ok(mut models) = self.unpriced.lock()
-            && !models.contains(model)
-        {
-            models.insert(model.to_owned());
-        }
-    }
-
     pub(super) fn provider(&self) -> &dyn crate::ports::ModelProvider {
         self.ports.provider.as_ref()
     }
 
-    fn id<T: From<uuid::Uuid>>(&self) -> T {
+    pub(super) fn id<T: From<uuid::Uuid>>(&self) -> T {
         T::from(self.ports.ids.new_id())
     }
 
@@ -125,7 +111,7 @@ impl ChatService {
         }
     }
 
-    async fn start(
+    pub(super) async fn start(
         &self,
         ws: WorkspaceId,
         bot: &Bot,
@@ -136,7 +122,7 @@ impl ChatService {
         Ok(self.ports.conversations.create_conversation(&new).await?)
     }
 
-    fn message(&self, role: Role, content: &str, at: OffsetDateTime) -> NewMessage {
+    pub(super) fn message(&self, role: Role, content: &str, at: OffsetDateTime) -> NewMessage {
         NewMessage {
             id: self.id::<MessageId>(),
             role,
@@ -213,18 +199,29 @@ impl ChatService {
             Some(conversation) => TurnConversation::Existing(conversation.id),
             None => TurnConversation::New(self.new_conversation(ws, &bot, &req, now)),
         };
+        let model = bot
+            .model
+            .clone()
+            .unwrap_or_else(|| self.settings.default_model.clone());
         let open = OpenTurn {
             workspace_id: ws,
             conversation,
             user_message: self.message(Role::User, &req.message, now),
             history_limit: self.settings.history_limit,
+            hold: self.hold_for(&model, &req.message, now),
         };
-        let history = self.ports.turns.open_turn(&open).await?;
+        let history = self
+            .ports
+            .turns
+            .open_turn(&open)
+            .await
+            .map_err(|error| match error {
+                StoreError::Conflict(StoreConflict::BalanceExhausted) => {
+                    ChatError::Billing(BillingRefusal::InsufficientBalance)
+                }
+                other => other.into(),
+            })?;
         let conversation_id = open.conversation_id();
-        let model = bot
-            .model
-            .clone()
-            .unwrap_or_else(|| self.settings.default_model.clone());
         Ok(PreparedTurn::Model(ModelTurn {
             workspace: ws,
             conversation_id,
@@ -241,6 +238,7 @@ impl ChatService {
                 json_output: false,
             },
             agent_mode: req.agent_mode,
+            hold: open.hold.map(|hold| hold.id),
         }))
     }
 
@@ -278,6 +276,7 @@ impl ChatService {
                     messages: Vec::new(),
                     trace_steps: vec![step],
                     charge: None,
+                    release_hold: turn.hold,
                     recorded_at: finished,
                 };
                 // The failure is what the caller must hear about; a store
@@ -287,6 +286,7 @@ impl ChatService {
             }
             Ok(completion) => {
                 let answer = Answer {
+                    hold: turn.hold,
                     requested_model: turn.request.model,
                     conversation: turn.conversation_id,
                     at: finished,
@@ -307,6 +307,7 @@ impl ChatService {
         answer: Answer,
     ) -> Result<ChatReply, ChatError> {
         let Answer {
+            hold,
             requested_model,
             conversation,
             at,
@@ -358,6 +359,7 @@ impl ChatService {
             messages: vec![reply],
             trace_steps: vec![step],
             charge: Some(charge),
+            release_hold: hold,
             recorded_at: at,
         };
         self.ports.turns.record_turn(&record).await?;
@@ -369,49 +371,6 @@ impl ChatService {
             model: Some(completion.model),
             usage: Some(usage),
             provider_ms,
-        })
-    }
-
-    /// A brand-new conversation of a bot with a greeting: the greeting is
-    /// the answer, with no model call and no charge; the user's message is
-    /// still stored.
-    async fn greet(
-        &self,
-        ws: WorkspaceId,
-        bot: &Bot,
-        req: &ChatRequest,
-        greeting: &str,
-        now: OffsetDateTime,
-    ) -> Result<ChatReply, ChatError> {
-        let conversation = self.start(ws, bot, req, now).await?;
-        let answer = self.message(Role::Assistant, greeting, now);
-        let message_id = answer.id;
-        let mut step = NewTraceStep::new(
-            self.id::<TraceStepId>(),
-            action_types::GREETING,
-            "chat_greeting",
-            now,
-        );
-        step.completed_at = Some(now);
-        step.duration_ms = Some(0);
-        step.result_summary = Some("instant greeting, no model call".into());
-        let record = TurnRecord {
-            workspace_id: ws,
-            conversation_id: conversation.id,
-            messages: vec![self.message(Role::User, &req.message, now), answer],
-            trace_steps: vec![step],
-            charge: None,
-            recorded_at: now,
-        };
-        self.ports.turns.record_turn(&record).await?;
-        Ok(ChatReply {
-            conversation_id: conversation.id,
-            message_id,
-            response: greeting.to_owned(),
-            timestamp: now,
-            model: None,
-            usage: None,
-            provider_ms: 0,
         })
     }
 }

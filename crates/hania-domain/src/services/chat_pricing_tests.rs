@@ -63,3 +63,62 @@ async fn a_model_without_a_price_is_listed_as_unpriced() {
     let (cost, unpriced) = cost_when_answered_as("other-model", "other-model").await;
     assert_eq!((cost, unpriced), (Money(0), vec!["other-model".to_owned()]));
 }
+
+#[tokio::test]
+async fn a_priced_turn_holds_its_most_and_releases_it_when_recorded() {
+    let mut m = Mocks::default();
+    m.bots.expect_get_bot().returning(|_, _| Ok(bot(None)));
+    let existing = conversation(9, BOT);
+    m.conversations
+        .expect_find_open_conversation()
+        .returning(move |_, _, _, _| Ok(Some(existing.clone())));
+    m.billing
+        .expect_get_billing()
+        .returning(|_| Ok(billing(BillingStatus::Active, 100, 0)));
+    let held = Arc::new(std::sync::Mutex::new(None));
+    let seen = held.clone();
+    m.turns.expect_open_turn().returning(move |open| {
+        let hold = open.hold.expect("a priced model is held");
+        // The prompt budget (4000) plus the message, at 1.0/M, and 100
+        // answer tokens at 2.0/M.
+        assert!(hold.amount.micros() >= 4_000 + 200, "{hold:?}");
+        *seen.lock().unwrap() = Some(hold.id);
+        Ok(vec![stored(&open.user_message, 1)])
+    });
+    m.provider
+        .expect_complete()
+        .returning(|_| Err(ProviderError::Unavailable("down".into())));
+    let released = held.clone();
+    m.turns
+        .expect_record_turn()
+        .times(1)
+        .returning(move |turn| {
+            assert_eq!(turn.release_hold, *released.lock().unwrap());
+            assert!(turn.charge.is_none());
+            Ok(recorded())
+        });
+    assert!(service(m).send(WS, request()).await.is_err());
+}
+
+#[tokio::test]
+async fn a_refused_hold_is_insufficient_balance() {
+    let mut m = Mocks::default();
+    m.bots.expect_get_bot().returning(|_, _| Ok(bot(None)));
+    let existing = conversation(9, BOT);
+    m.conversations
+        .expect_find_open_conversation()
+        .returning(move |_, _, _, _| Ok(Some(existing.clone())));
+    m.billing
+        .expect_get_billing()
+        .returning(|_| Ok(billing(BillingStatus::Active, 100, 0)));
+    m.turns.expect_open_turn().returning(|_| {
+        Err(StoreError::Conflict(
+            crate::ports::StoreConflict::BalanceExhausted,
+        ))
+    });
+    m.provider.expect_complete().never();
+    assert!(matches!(
+        service(m).send(WS, request()).await,
+        Err(ChatError::Billing(BillingRefusal::InsufficientBalance))
+    ));
+}

@@ -57,6 +57,7 @@ fn service(turns: MockTurnStore) -> ChatService {
             default_price: ModelPrice::default(),
             context_budget_tokens: 1_000,
             history_limit: 10,
+            completion_hold_tokens: 100,
         },
     )
 }
@@ -77,6 +78,7 @@ fn turn() -> ModelTurn {
             json_output: false,
         },
         agent_mode: false,
+        hold: None,
     }
 }
 

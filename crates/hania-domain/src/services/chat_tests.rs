@@ -115,6 +115,7 @@ fn service(mocks: Mocks) -> ChatService {
             default_price: ModelPrice::default(),
             context_budget_tokens: 4_000,
             history_limit: 20,
+            completion_hold_tokens: 100,
         },
     )
 }

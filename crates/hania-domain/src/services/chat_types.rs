@@ -109,6 +109,10 @@ pub struct ChatSettings {
     pub context_budget_tokens: u32,
     /// Most history messages read per turn.
     pub history_limit: u32,
+    /// Answer tokens held against the balance while a turn runs (with
+    /// the whole prompt budget), so concurrent turns cannot overdraw it by
+    /// more than one turn.
+    pub completion_hold_tokens: u32,
 }
 
 /// The ports a chat turn uses.
@@ -143,10 +147,13 @@ pub struct ModelTurn {
     pub request: crate::completion::CompletionRequest,
     /// Agent mode was requested.
     pub agent_mode: bool,
+    /// The money held for this turn, released when it is recorded.
+    pub hold: Option<crate::ids::HoldId>,
 }
 
 /// Where and how an answer is recorded.
 pub(super) struct Answer {
+    pub hold: Option<crate::ids::HoldId>,
     pub requested_model: String,
     pub conversation: ConversationId,
     pub at: OffsetDateTime,

@@ -60,6 +60,7 @@ impl From<StoreConflict> for Conflict {
             StoreConflict::ToolInUse => Conflict::ToolInUse,
             StoreConflict::MissingReference => Conflict::Stale,
             StoreConflict::SlugTaken
+            | StoreConflict::BalanceExhausted
             | StoreConflict::ToolNameTaken
             | StoreConflict::IdExists
             | StoreConflict::Other => Conflict::Other,

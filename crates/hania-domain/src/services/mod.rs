@@ -3,6 +3,8 @@
 
 mod bots;
 mod chat;
+mod chat_billing;
+mod chat_greeting;
 pub mod chat_prompt;
 mod chat_stream;
 mod chat_types;

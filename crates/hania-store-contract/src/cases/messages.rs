@@ -155,6 +155,7 @@ pub async fn delete_cascades_but_keeps_ledger_amounts(store: &dyn Storage) {
             conversation_id: conv.id,
             messages: vec![message(Role::User, "Hi", 1), reply.clone()],
             trace_steps: vec![full_step(1)],
+            release_hold: None,
             charge: Some(TurnCharge {
                 entry_id: id(),
                 cost: Money(250),

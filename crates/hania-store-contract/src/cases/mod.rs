@@ -2,6 +2,7 @@
 
 mod bots;
 mod conversations;
+mod holds;
 mod idempotency;
 mod keys;
 mod messages;
@@ -12,6 +13,7 @@ mod workspaces;
 
 pub use bots::*;
 pub use conversations::*;
+pub use holds::*;
 pub use idempotency::*;
 pub use keys::*;
 pub use messages::*;

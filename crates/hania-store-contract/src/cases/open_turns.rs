@@ -19,6 +19,7 @@ pub async fn open_turn_starts_a_conversation_with_the_message(store: &dyn Storag
         conversation: TurnConversation::New(new.clone()),
         user_message: user.clone(),
         history_limit: 20,
+        hold: None,
     };
     let history = store.open_turn(&turn).await.unwrap();
     assert_eq!(history.len(), 1);
@@ -66,6 +67,7 @@ pub async fn open_turn_continues_with_recent_history(store: &dyn Storage) {
         conversation: TurnConversation::Existing(conv.id),
         user_message: message(Role::User, "latest", 9),
         history_limit: 3,
+        hold: None,
     };
     let history = store.open_turn(&turn).await.unwrap();
     let texts: Vec<&str> = history.iter().map(|m| m.content.as_str()).collect();
@@ -96,6 +98,7 @@ pub async fn open_turn_outside_the_workspace_stores_nothing(store: &dyn Storage)
             conversation: conversation.clone(),
             user_message: message(Role::User, "hi", 1),
             history_limit: 10,
+            hold: None,
         };
         assert_not_found!(store.open_turn(&turn).await);
         if let TurnConversation::New(new) = conversation {

@@ -29,6 +29,7 @@ fn charged_turn(
         conversation_id: conv,
         messages: vec![message(Role::User, "Question", 0), reply.clone()],
         trace_steps: vec![NewTraceStep::new(id(), action_types::MODEL_CALL, "m", when)],
+        release_hold: None,
         charge: Some(TurnCharge {
             entry_id: id(),
             cost: Money(cost),

@@ -16,7 +16,7 @@ use hania_domain::conversation::preview_of;
 use hania_domain::ledger::{LedgerEntry, LedgerKind};
 use hania_domain::message::Message;
 use hania_domain::money::Money;
-use hania_domain::ports::{StoreError, TurnStore};
+use hania_domain::ports::{StoreConflict, StoreError, TurnStore};
 use hania_domain::trace::TraceStep;
 use hania_domain::turn::{OpenTurn, RecordedTurn, TurnConversation, TurnRecord};
 
@@ -27,7 +27,7 @@ use crate::conn::{DbError, PooledConn};
 use crate::rows::conversation::ConversationRow;
 use crate::rows::ledger::LedgerRow;
 use crate::rows::message::MessageRow;
-use crate::schema::{billing_accounts, bots, conversations, ledger_entries, messages};
+use crate::schema::{billing_accounts, bots, conversations, ledger_entries, messages, turn_holds};
 use crate::sql_types::{SqlTime, sql_id};
 
 /// The body of `open_turn`; evaluates to `Result<Vec<MessageRow>, DbError>`.
@@ -35,6 +35,34 @@ macro_rules! open_turn_tx {
     ($c:ident, $turn:expr; $($aw:tt)*) => {{
         let turn: &OpenTurn = $turn;
         let (ws, conv, user) = (turn.workspace_id, turn.conversation_id(), &turn.user_message);
+        if let Some(hold) = &turn.hold {
+            // Admission, serialized per workspace: the no-op UPDATE takes
+            // the billing row's lock on PostgreSQL (SQLite's write lock),
+            // so the live holds summed next cannot change underneath.
+            let balance: i64 = diesel::update(billing_accounts::table.find(sql_id(ws)))
+                .set(billing_accounts::updated_at.eq(billing_accounts::updated_at))
+                .returning(billing_accounts::balance_micros)
+                .get_result($c) $($aw)*
+                .optional()?
+                .ok_or(DbError(StoreError::NotFound))?;
+            let held: Vec<i64> = turn_holds::table
+                .filter(turn_holds::workspace_id.eq(sql_id(ws)))
+                .filter(turn_holds::expires_at.gt(SqlTime(user.created_at)))
+                .select(turn_holds::amount_micros)
+                .load($c) $($aw)* ?;
+            let held = held.into_iter().fold(0_i64, i64::saturating_add);
+            if balance.saturating_sub(held) <= 0 {
+                return Err(DbError(StoreError::Conflict(StoreConflict::BalanceExhausted)));
+            }
+            diesel::insert_into(turn_holds::table)
+                .values((
+                    turn_holds::id.eq(sql_id(hold.id)),
+                    turn_holds::workspace_id.eq(sql_id(ws)),
+                    turn_holds::amount_micros.eq(hold.amount.micros()),
+                    turn_holds::expires_at.eq(SqlTime(hold.expires_at)),
+                ))
+                .execute($c) $($aw)* ?;
+        }
         match &turn.conversation {
             TurnConversation::New(new) => {
                 // Written already holding its first message; the insert
@@ -124,6 +152,9 @@ macro_rules! record_turn_tx {
                 description: format!("Model turn ({})", charge.model),
                 created_at: at,
             }));
+        }
+        if let Some(hold) = turn.release_hold {
+            diesel::delete(turn_holds::table.find(sql_id(hold))).execute($c) $($aw)* ?;
         }
         let (message_rows, step_rows) =
             append_in!($c, ws, conv, &turn.messages, &turn.trace_steps; $($aw)*)?;

@@ -1,0 +1,58 @@
+//! The instant greeting: a brand-new conversation of a bot with a
+//! `chat_greeting` is answered without the model and without a charge.
+
+use time::OffsetDateTime;
+
+use super::chat::ChatService;
+use super::chat_types::{ChatError, ChatReply, ChatRequest};
+use crate::bot::Bot;
+use crate::ids::{TraceStepId, WorkspaceId};
+use crate::message::Role;
+use crate::trace::{NewTraceStep, action_types};
+use crate::turn::TurnRecord;
+
+impl ChatService {
+    /// A brand-new conversation of a bot with a greeting: the greeting is
+    /// the answer, with no model call and no charge; the user's message is
+    /// still stored.
+    pub(super) async fn greet(
+        &self,
+        ws: WorkspaceId,
+        bot: &Bot,
+        req: &ChatRequest,
+        greeting: &str,
+        now: OffsetDateTime,
+    ) -> Result<ChatReply, ChatError> {
+        let conversation = self.start(ws, bot, req, now).await?;
+        let answer = self.message(Role::Assistant, greeting, now);
+        let message_id = answer.id;
+        let mut step = NewTraceStep::new(
+            self.id::<TraceStepId>(),
+            action_types::GREETING,
+            "chat_greeting",
+            now,
+        );
+        step.completed_at = Some(now);
+        step.duration_ms = Some(0);
+        step.result_summary = Some("instant greeting, no model call".into());
+        let record = TurnRecord {
+            workspace_id: ws,
+            conversation_id: conversation.id,
+            messages: vec![self.message(Role::User, &req.message, now), answer],
+            trace_steps: vec![step],
+            charge: None,
+            release_hold: None,
+            recorded_at: now,
+        };
+        self.ports.turns.record_turn(&record).await?;
+        Ok(ChatReply {
+            conversation_id: conversation.id,
+            message_id,
+            response: greeting.to_owned(),
+            timestamp: now,
+            model: None,
+            usage: None,
+            provider_ms: 0,
+        })
+    }
+}
