@@ -15,6 +15,7 @@ mod idempotency;
 mod keys;
 mod limits;
 mod matrix;
+mod parser_errors;
 mod pricing;
 mod reliability;
 mod replays;
