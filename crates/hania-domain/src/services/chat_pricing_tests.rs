@@ -2,12 +2,9 @@
 
 use super::*;
 
-/// A turn of the `gpt-test` bot whose provider answers as `answered`;
-/// returns the charge's cost.
-async fn cost_when_answered_as(
-    answered: &'static str,
-    bot_model: &'static str,
-) -> (Money, Vec<String>) {
+/// Mocks of a turn continuing an open conversation of a bot of
+/// `bot_model`, on an active, funded workspace.
+fn continuing_turn(bot_model: &'static str) -> Mocks {
     let mut m = Mocks::default();
     m.bots.expect_get_bot().returning(move |_, _| {
         let mut bot = bot(None);
@@ -21,6 +18,16 @@ async fn cost_when_answered_as(
     m.billing
         .expect_get_billing()
         .returning(|_| Ok(billing(BillingStatus::Active, 100, 0)));
+    m
+}
+
+/// A turn of the `gpt-test` bot whose provider answers as `answered`;
+/// returns the charge's cost.
+async fn cost_when_answered_as(
+    answered: &'static str,
+    bot_model: &'static str,
+) -> (Money, Vec<String>) {
+    let mut m = continuing_turn(bot_model);
     m.turns
         .expect_open_turn()
         .returning(|open| Ok(vec![stored(&open.user_message, 1)]));
@@ -66,15 +73,7 @@ async fn a_model_without_a_price_is_listed_as_unpriced() {
 
 #[tokio::test]
 async fn a_priced_turn_holds_its_most_and_releases_it_when_recorded() {
-    let mut m = Mocks::default();
-    m.bots.expect_get_bot().returning(|_, _| Ok(bot(None)));
-    let existing = conversation(9, BOT);
-    m.conversations
-        .expect_find_open_conversation()
-        .returning(move |_, _, _, _| Ok(Some(existing.clone())));
-    m.billing
-        .expect_get_billing()
-        .returning(|_| Ok(billing(BillingStatus::Active, 100, 0)));
+    let mut m = continuing_turn("gpt-test");
     let held = Arc::new(std::sync::Mutex::new(None));
     let seen = held.clone();
     m.turns.expect_open_turn().returning(move |open| {
@@ -102,15 +101,7 @@ async fn a_priced_turn_holds_its_most_and_releases_it_when_recorded() {
 
 #[tokio::test]
 async fn a_refused_hold_is_insufficient_balance() {
-    let mut m = Mocks::default();
-    m.bots.expect_get_bot().returning(|_, _| Ok(bot(None)));
-    let existing = conversation(9, BOT);
-    m.conversations
-        .expect_find_open_conversation()
-        .returning(move |_, _, _, _| Ok(Some(existing.clone())));
-    m.billing
-        .expect_get_billing()
-        .returning(|_| Ok(billing(BillingStatus::Active, 100, 0)));
+    let mut m = continuing_turn("gpt-test");
     m.turns.expect_open_turn().returning(|_| {
         Err(StoreError::Conflict(
             crate::ports::StoreConflict::BalanceExhausted,
