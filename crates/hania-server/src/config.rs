@@ -127,12 +127,7 @@ impl Config {
     pub fn stream_keep_alive(&self) -> Result<std::time::Duration> {
         match &self.stream_keepalive_ms {
             None => Ok(hania_http::DEFAULT_STREAM_KEEP_ALIVE),
-            Some(ms) => {
-                let ms: u64 = ms.trim().parse().ok().filter(|ms| *ms > 0).context(
-                    "HANIA_STREAM_KEEPALIVE_MS must be a positive number of milliseconds",
-                )?;
-                Ok(std::time::Duration::from_millis(ms))
-            }
+            Some(ms) => positive_millis(ms, "HANIA_STREAM_KEEPALIVE_MS"),
         }
     }
 
@@ -147,6 +142,17 @@ impl Config {
             .clone()
             .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned())
     }
+}
+
+/// A setting in milliseconds that must be positive, e.g. `"30000"`.
+pub fn positive_millis(text: &str, name: &str) -> Result<std::time::Duration> {
+    let ms: u64 = text
+        .trim()
+        .parse()
+        .ok()
+        .filter(|ms| *ms > 0)
+        .with_context(|| format!("{name} must be a positive number of milliseconds"))?;
+    Ok(std::time::Duration::from_millis(ms))
 }
 
 #[cfg(test)]

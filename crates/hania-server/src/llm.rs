@@ -12,7 +12,7 @@ use hania_domain::services::ChatSettings;
 use hania_llm::{OFFLINE_MODEL, OfflineProvider, OpenAiConfig, OpenAiProvider};
 
 use crate::admin::parse_amount;
-use crate::config::Config;
+use crate::config::{Config, positive_millis};
 
 /// Default model of bots without one, when a provider is configured.
 pub const DEFAULT_MODEL: &str = "gpt-4o-mini";
@@ -32,10 +32,7 @@ pub fn provider(config: &Config) -> Result<Arc<dyn ModelProvider>> {
                 settings.first_token_timeout = std::time::Duration::from_millis(ms);
             }
             if let Some(ms) = &config.llm_idle_timeout_ms {
-                let ms: u64 = ms.trim().parse().ok().filter(|ms| *ms > 0).context(
-                    "HANIA_LLM_IDLE_TIMEOUT_MS must be a positive number of milliseconds",
-                )?;
-                settings.idle_timeout = std::time::Duration::from_millis(ms);
+                settings.idle_timeout = positive_millis(ms, "HANIA_LLM_IDLE_TIMEOUT_MS")?;
             }
             let provider = OpenAiProvider::new(settings).map_err(anyhow::Error::msg)?;
             tracing::info!(base_url = %base, "model provider: OpenAI-compatible");

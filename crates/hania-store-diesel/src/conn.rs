@@ -104,11 +104,11 @@ pub fn map_diesel_error(error: DieselError) -> StoreError {
                 DatabaseErrorKind::UniqueViolation => {
                     StoreError::Conflict(unique_violation(info.constraint_name(), info.message()))
                 }
-                // SQLite's driver reports a deferred or RESTRICT reference
-                // failure without a kind, by its message only.
                 DatabaseErrorKind::ForeignKeyViolation => {
                     StoreError::Conflict(StoreConflict::MissingReference)
                 }
+                // SQLite's driver reports a RESTRICT reference refusing a
+                // delete without a kind, by its message only.
                 _ if info.message().starts_with("FOREIGN KEY constraint failed") => {
                     StoreError::Conflict(StoreConflict::MissingReference)
                 }

@@ -45,9 +45,7 @@ pub struct Sink {
 impl Sink {
     /// Sends one event.
     pub async fn send(&mut self, bytes: Bytes) -> Result<(), Gone> {
-        if let Some(transcript) = &mut self.transcript {
-            transcript.push_str(&String::from_utf8_lossy(&bytes));
-        }
+        self.record(bytes.clone());
         self.tx.send(bytes).await.map_err(|_| Gone)
     }
 
