@@ -21,6 +21,7 @@ mod reliability;
 mod replays;
 mod route_table;
 mod slug;
+mod spec_rules;
 mod stalls;
 mod stream;
 mod tools;

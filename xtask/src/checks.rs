@@ -17,7 +17,7 @@ fn workspace_root() -> PathBuf {
         .unwrap_or_default()
 }
 
-fn cargo(args: &[&str]) -> Result<()> {
+pub fn cargo(args: &[&str]) -> Result<()> {
     println!("==> cargo {}", args.join(" "));
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(args)
@@ -45,7 +45,13 @@ pub fn ci() -> Result<()> {
     file_sizes()?;
     layers()?;
     codegen(true)?;
-    cargo(&["nextest", "run", "--workspace", "--no-fail-fast"])
+    cargo(&["nextest", "run", "--workspace", "--no-fail-fast"])?;
+    schemathesis(&[])
+}
+
+/// Fuzzes the served API with schemathesis on both backends.
+pub fn schemathesis(args: &[String]) -> Result<()> {
+    crate::schemathesis::run(&workspace_root(), args)
 }
 
 /// Fails when `hania-http`'s modules import upwards or in a circle.

@@ -1,7 +1,7 @@
 //! `cargo xtask <task>`: project automation that CI and developers share.
 //!
 //! - `ci`: everything CI checks, in order (formatting, lints, invariants,
-//!   then the test suite).
+//!   the test suite, then schemathesis on both backends).
 //! - `check-domain-purity`: fails when `hania-domain` depends on actix,
 //!   diesel, reqwest or the tokio runtime.
 //! - `check-file-sizes`: fails when a Rust source file passes the line limit.
@@ -11,11 +11,15 @@
 //!   with `--check` fails when the committed file is stale.
 //! - `bench chat [--seconds N]`: the chat benchmark (release build), server
 //!   on SQLite and PostgreSQL against the mock, with the bare mock as baseline.
+//! - `schemathesis [--seconds N]`: schemathesis with every check against
+//!   the served spec, on SQLite and on a throwaway PostgreSQL (also the
+//!   last step of `ci`).
 //! - `mock-llm [flags]`: runs the mock OpenAI-compatible server (see
 //!   `crates/hania-mock-llm/src/main.rs` for the flags).
 
 mod checks;
 mod layers;
+mod schemathesis;
 
 use std::process::ExitCode;
 
@@ -29,9 +33,10 @@ fn main() -> ExitCode {
         Some("codegen") => checks::codegen(args.iter().any(|a| a == "--check")),
         Some("mock-llm") => checks::mock_llm(&args[1..]),
         Some("bench") => checks::bench(&args[1..]),
+        Some("schemathesis") => checks::schemathesis(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | check-domain-purity | check-file-sizes | check-layers | codegen [--check] | mock-llm [flags] | bench chat [--seconds N]>"
+                "usage: cargo xtask <ci | check-domain-purity | check-file-sizes | check-layers | codegen [--check] | mock-llm [flags] | bench chat [--seconds N] | schemathesis [--seconds N]>"
             );
             return ExitCode::from(2);
         }

@@ -25,8 +25,10 @@ use crate::wire::hansei_error::HanseiError;
 #[schema(example = json!({"bot_id": "support-agent", "content": "How do I download my salary slips?"}))]
 pub struct HanseiMessageInput {
     /// The bot to ask: its id or its slug.
+    #[schema(min_length = 1)]
     pub bot_id: String,
     /// The content of the message.
+    #[schema(min_length = 1, max_length = 32000)]
     pub content: String,
     /// Continue this conversation; a new one is started when absent.
     #[serde(default)]

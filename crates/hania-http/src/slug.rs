@@ -29,6 +29,7 @@ use crate::wire::sse;
 #[allow(dead_code)] // Documents the body; parsing is by hand for the dialect's messages.
 pub struct SlugChatInput {
     /// The message to send to the agent.
+    #[schema(min_length = 1, max_length = 32000)]
     message: String,
     /// Stream the answer as server-sent events (default false).
     stream: Option<bool>,
@@ -199,6 +200,13 @@ async fn answer(
     ))
 }
 
+crate::wire::sse_schema::stream_schema!(
+    SlugStreamEvent,
+    "One line of a slug-dialect stream: `data: {\"chunk\": …}`, `data: {\"error\": …}` or `data: [DONE]`",
+    [],
+    true
+);
+
 /// Send a message to an agent by its slug (slug-compatible). A bot's slug
 /// comes from its name ("Customer Support" → `customer-support`) or is set
 /// explicitly. Conversations appear in the native API with channel `api`.
@@ -212,7 +220,7 @@ async fn answer(
         (status = 200, description = "`stream: false`: the JSON envelope. `stream: true`: `text/event-stream` of \
             `data: {\"chunk\": \"…\"}` lines, then `data: [DONE]` (a failure mid-stream is a \
             `data: {\"error\": {…}}` line before `[DONE]`); the `X-Conversation-Id` header names the conversation",
-            content((SlugChatReply = "application/json"), (String = "text/event-stream"))),
+            content((SlugChatReply = "application/json"), (SlugStreamEvent = "text/event-stream"))),
         (status = 400, description = "ValidationError", body = SlugErrorBody),
         (status = 401, description = "UnauthorizedError", body = SlugErrorBody),
         (status = 402, description = "PaymentRequiredError (`details.code`: SERVICE_SUSPENDED, PLAN_LIMIT_REACHED or INSUFFICIENT_BALANCE)", body = SlugErrorBody),

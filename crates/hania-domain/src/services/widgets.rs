@@ -22,17 +22,21 @@ pub struct WidgetKeyChanges {
     pub is_active: Option<bool>,
 }
 
+/// Longest allowed domain, port included.
+pub const MAX_DOMAIN_CHARS: usize = 253;
+
 /// Checks an allowed domain: a host name (optionally `*.` for subdomains)
-/// with an optional port, no scheme or path; returned lowercased.
+/// with an optional port (1 to 65535, no leading zero), no scheme, path
+/// or spaces, at most [`MAX_DOMAIN_CHARS`] in all; returned lowercased.
 pub fn normalize_domain(domain: &str) -> Result<String, ValidationError> {
-    let lower = domain.trim().to_ascii_lowercase();
+    let lower = domain.to_ascii_lowercase();
     let (host, port) = match lower.rsplit_once(':') {
         Some((host, port)) => (host, Some(port)),
         None => (lower.as_str(), None),
     };
     let bare = host.strip_prefix("*.").unwrap_or(host);
     let host_ok = !bare.is_empty()
-        && bare.len() <= 253
+        && lower.len() <= MAX_DOMAIN_CHARS
         && bare.split('.').all(|label| {
             !label.is_empty()
                 && label.len() <= 63
@@ -42,7 +46,9 @@ pub fn normalize_domain(domain: &str) -> Result<String, ValidationError> {
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         });
-    let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|p| p > 0));
+    let port_ok = port.is_none_or(|p| {
+        !p.starts_with('0') && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok()
+    });
     if host_ok && port_ok {
         Ok(lower)
     } else {
@@ -214,6 +220,9 @@ mod tests {
             "-a.com",
             "x.com:0",
             "x.com:99999",
+            "x.com:080",
+            "x.com:+80",
+            " x.com",
             "*.",
         ] {
             assert!(normalize_domain(bad).is_err(), "{bad}");

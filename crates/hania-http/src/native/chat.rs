@@ -21,7 +21,8 @@ use crate::wire::extract::{JsonBytes, parse_json};
 /// same request within 24 hours gets the first answer again.
 #[utoipa::path(post, path = "/api/v1/chat/send", tag = "Chat",
     request_body = ChatSendInput,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer to a retried request")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]+$",
+        description = "Replays the first answer to a retried request (1 to 255 visible ASCII characters)")),
     responses(
         (status = 200, body = Envelope<ChatSendReply>,
             headers(("Server-Timing" = String, description = "`provider;dur=…, server;dur=…` in milliseconds"))),

@@ -30,6 +30,13 @@ fn wants_json(req: &HttpRequest) -> bool {
     accept.contains("application/json") && !accept.contains("text/event-stream")
 }
 
+crate::wire::sse_schema::stream_schema!(
+    DiscoverEvent,
+    "One event of a discovery stream: `progress` {stage, message}, `delta` {content}, then `draft` or `error` {code, message}",
+    ["progress", "delta", "draft", "error"],
+    false
+);
+
 /// Draft a bot configuration from a description and reference sources.
 /// The model writes it; nothing is saved and nothing is charged, but the
 /// workspace must be allowed model calls (402 otherwise). The stream sends
@@ -42,7 +49,7 @@ fn wants_json(req: &HttpRequest) -> bool {
     responses(
         (status = 200, description = "By default a `text/event-stream` (`progress`, `delta`s, then `draft` \
             {draft, model, usage} or `error` {code, message}); with `Accept: application/json` the envelope",
-            content((Envelope<DiscoverReply> = "application/json"), (String = "text/event-stream"))),
+            content((Envelope<DiscoverReply> = "application/json"), (DiscoverEvent = "text/event-stream"))),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 402, description = "SERVICE_SUSPENDED, PLAN_LIMIT_REACHED or INSUFFICIENT_BALANCE", body = ErrorBody),
         (status = 429, body = ErrorBody),

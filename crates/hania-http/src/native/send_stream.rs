@@ -19,12 +19,20 @@ use crate::wire::dialect::Dialect;
 use crate::wire::error::{ApiError, ErrorBody};
 use crate::wire::extract::{JsonBytes, parse_json};
 
+crate::wire::sse_schema::stream_schema!(
+    ChatStreamEvent,
+    "One event of a chat stream: `start` {conversation_id}, `delta` {content}, then `done` or `error` {code, message}",
+    ["start", "delta", "done", "error"],
+    false
+);
+
 /// Like `chat/send`, streamed as server-sent events.
 #[utoipa::path(post, path = "/api/v1/chat/send-stream", tag = "Chat",
     request_body = ChatSendInput,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer (the event transcript) to a retried request")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]+$",
+        description = "Replays the first answer (the event transcript) to a retried request (1 to 255 visible ASCII characters)")),
     responses(
-        (status = 200, content_type = "text/event-stream",
+        (status = 200, content_type = "text/event-stream", body = ChatStreamEvent,
             description = "`event: start` {conversation_id}, `event: delta` {content} per chunk, then `event: done` \
                            {response, conversation_id, timestamp} or `event: error` {code, message}; \
                            `: keep-alive` comments while waiting"),

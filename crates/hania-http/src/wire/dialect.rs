@@ -35,12 +35,13 @@ impl Dialect {
         }
     }
 
-    /// The name of the OpenAPI security scheme of the dialect's key.
-    pub(crate) fn security_scheme(self) -> &'static str {
+    /// The names of the OpenAPI security schemes the dialect's key may
+    /// come in, preferred first (Hansei's `X-API-KEY`, else a bearer).
+    pub(crate) fn security_schemes(self) -> &'static [&'static str] {
         match self {
-            Dialect::Native => "bearer",
-            Dialect::Hansei => "hansei_api_key",
-            Dialect::Slug => "slug_bearer",
+            Dialect::Native => &["bearer"],
+            Dialect::Hansei => &["hansei_api_key", "bearer"],
+            Dialect::Slug => &["slug_bearer"],
         }
     }
 

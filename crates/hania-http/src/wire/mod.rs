@@ -11,3 +11,4 @@ pub(crate) mod extract;
 pub(crate) mod hansei_error;
 pub(crate) mod slug_error;
 pub(crate) mod sse;
+pub(crate) mod sse_schema;

@@ -11,7 +11,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::names::{BotStatusName, BotTypeName, TtsProviderName};
-use super::serde_util::{nullable, nullable_json_object};
+use super::prompt_builder::PromptBuilderBody;
+use super::serde_util::{nullable, nullable_json_object, nullable_whole};
 
 /// Body of `PUT /api/v1/bots/{id}` (and the fields of a create): an
 /// omitted field is left unchanged and `null` clears a nullable field.
@@ -22,19 +23,21 @@ use super::serde_util::{nullable, nullable_json_object};
 #[allow(missing_docs)] // Each field is the bot field of the same name (see the bot object).
 pub struct BotInput {
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = String)]
+    #[schema(value_type = String, min_length = 1, max_length = 200)]
     pub name: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 5000)]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = String)]
+    #[schema(value_type = String, pattern = "^[a-z0-9]([a-z0-9_-]{0,62}[a-z0-9])?$")]
     pub slug: Option<Option<String>>,
+    /// Required unless `prompt_builder` is given; `null` re-assembles it
+    /// from `prompt_builder`, which must then have a non-blank section.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100000)]
     pub system_prompt: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable_json_object")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<PromptBuilderBody>)]
     pub prompt_builder: Option<Option<serde_json::Value>>,
     #[serde(default, deserialize_with = "nullable_json_object")]
     #[schema(value_type = Option<Object>)]
@@ -46,22 +49,22 @@ pub struct BotInput {
     #[schema(value_type = BotTypeName)]
     pub bot_type: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
     pub model: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<f64>, minimum = 0, maximum = 2)]
     pub temperature: Option<Option<f64>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 4000)]
     pub chat_greeting: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<TtsProviderName>)]
     pub tts_provider: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub tts_voice: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 4000)]
     pub voice_greeting: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<bool>)]
@@ -70,27 +73,28 @@ pub struct BotInput {
     #[schema(value_type = Option<bool>)]
     pub call_transfer_enabled: Option<Option<bool>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub call_transfer_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<bool>)]
     pub outbound_calls_enabled: Option<Option<bool>>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "nullable_whole")]
     #[schema(value_type = Option<u32>, minimum = 1, maximum = 86400)]
     pub max_call_seconds: Option<Option<u32>>,
+    /// A five-field cron expression (UTC) for agent runs.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, example = "0 9 * * 1-5")]
     pub schedule: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 10000)]
     pub agent_goal: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<Object>)]
     pub output_config: Option<Option<serde_json::Value>>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "nullable_whole")]
     #[schema(value_type = Option<u32>, minimum = 1, maximum = 100)]
     pub max_iterations: Option<Option<u32>>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "nullable_whole")]
     #[schema(value_type = Option<u32>, minimum = 1, maximum = 3600)]
     pub timeout_seconds: Option<Option<u32>>,
     #[serde(default, deserialize_with = "nullable")]
@@ -139,6 +143,7 @@ impl From<BotInput> for BotChanges {
 #[schema(example = json!({"name": "Support", "system_prompt": "You help Acme's customers.", "model": "gpt-4o-mini", "temperature": 0.3, "chat_greeting": "Hi! How can I help?", "metadata": {"team": "support"}}))]
 pub struct BotCreateInput {
     /// Display name; the slug is derived from it unless `slug` is given.
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// Every other field, as in updates.
     #[serde(flatten)]

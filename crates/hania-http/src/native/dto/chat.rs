@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::names::ChannelName;
+use super::names::ChatChannelName;
 use crate::wire::error::ApiError;
 
 /// Body of `POST /api/v1/chat/send`.
@@ -18,8 +18,10 @@ pub struct ChatSendInput {
     /// The bot to message.
     pub bot_id: Uuid,
     /// The end user's message.
+    #[schema(min_length = 1, max_length = 32000)]
     pub message: String,
     /// Your own identifier for the end user.
+    #[schema(max_length = 256)]
     pub external_user_id: Option<String>,
     /// Continue an existing conversation.
     pub conversation_id: Option<Uuid>,
@@ -30,7 +32,7 @@ pub struct ChatSendInput {
     #[serde(default)]
     pub agent_mode: bool,
     /// `api` (default), `sms` or `whatsapp`.
-    #[schema(value_type = Option<ChannelName>)]
+    #[schema(value_type = Option<ChatChannelName>)]
     pub channel: Option<String>,
 }
 

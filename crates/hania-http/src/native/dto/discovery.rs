@@ -11,11 +11,13 @@ use utoipa::ToSchema;
 #[schema(example = json!({"description": "Answers Acme staff's payroll questions", "sources": ["Salary slips are under Profile > Documents."]}))]
 pub struct DiscoverInput {
     /// What the bot should do, in your words (up to 8000 characters).
+    #[schema(min_length = 1, max_length = 8000)]
     pub description: String,
     /// Reference texts the bot should be grounded in (up to 20, 20000
     /// characters each, 60000 in all). URLs are passed to the model as
     /// text; they are not fetched.
     #[serde(default)]
+    #[schema(max_items = 20, value_type = Vec<SourceText>)]
     pub sources: Vec<String>,
 }
 
@@ -96,3 +98,18 @@ impl From<&Discovery> for DiscoverReply {
         }
     }
 }
+
+/// One reference text for discovery.
+pub struct SourceText;
+
+impl utoipa::PartialSchema for SourceText {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        super::text_schema(
+            "A reference text",
+            hania_domain::discovery::MAX_SOURCE_CHARS,
+            None,
+        )
+    }
+}
+
+impl ToSchema for SourceText {}

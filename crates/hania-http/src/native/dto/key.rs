@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::serde_util::whole;
 use crate::wire::error::ApiError;
 
 /// Body of `POST /api/v1/keys`.
@@ -15,14 +16,17 @@ use crate::wire::error::ApiError;
 #[schema(example = json!({"name": "helpdesk", "abilities": ["chat:send", "conversations:read"], "rate_limit_per_hour": 600}))]
 pub struct KeyInput {
     /// Label.
+    #[schema(max_length = 200)]
     pub name: String,
     /// Abilities (`*`, `resource:*` or exact); only ones the caller holds.
+    #[schema(value_type = Vec<AbilityName>)]
     pub abilities: Vec<String>,
-    /// Optional expiry, RFC 3339.
+    /// Optional expiry, RFC 3339, in the future.
     #[serde(default, with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub expires_at: Option<OffsetDateTime>,
     /// Optional own hourly request limit.
+    #[serde(default, deserialize_with = "whole")]
     #[schema(minimum = 1, maximum = 100000000)]
     pub rate_limit_per_hour: Option<u32>,
 }
@@ -81,3 +85,27 @@ pub struct CreatedKey {
     /// The `hania_sk_…` secret. It cannot be shown again.
     pub api_key: String,
 }
+
+/// An ability grant: `*`, `<resource>:*` or one ability.
+pub struct AbilityName;
+
+impl utoipa::PartialSchema for AbilityName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use hania_domain::ability::Ability;
+        let mut names = vec!["*".to_owned()];
+        for ability in Ability::ALL {
+            let wildcard = format!("{}:*", ability.resource());
+            if !names.contains(&wildcard) {
+                names.push(wildcard);
+            }
+        }
+        names.extend(Ability::ALL.iter().map(|a| a.as_str().to_owned()));
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("An ability grant: `*`, `<resource>:*` or one ability"))
+            .enum_values(Some(names))
+            .into()
+    }
+}
+
+impl ToSchema for AbilityName {}

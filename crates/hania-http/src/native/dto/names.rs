@@ -57,6 +57,19 @@ pub enum ChannelName {
     PostCall,
 }
 
+/// A channel a chat request may name (`chat/send`, `chat/send-stream`).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum ChatChannelName {
+    /// Server-to-server APIs.
+    Api,
+    /// SMS.
+    Sms,
+    /// WhatsApp.
+    Whatsapp,
+}
+
 /// A tool kind.
 #[derive(ToSchema)]
 #[schema(rename_all = "snake_case")]

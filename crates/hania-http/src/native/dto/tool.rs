@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::names::ToolTypeName;
+use super::serde_util::whole;
 use crate::wire::error::ApiError;
 
 /// A webhook's settings. `secret_header.value` is write-only.
@@ -16,8 +17,13 @@ use crate::wire::error::ApiError;
 #[schema(example = json!({"url": "https://api.example.com/orders/lookup", "timeout_ms": 5000, "secret_header": {"name": "X-Webhook-Secret", "value": "s3cr3t"}}))]
 pub struct WebhookConfigInput {
     /// `https://` URL the arguments are POSTed to.
+    #[schema(
+        max_length = 2048,
+        pattern = "^https?://[^/\\u0000\\u0009-\\u000D\\u0020\\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000\\u0009-\\u000D\\u0020\\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*$"
+    )]
     pub url: String,
     /// Per-call timeout (default 10 000, at most 120 000).
+    #[serde(default, deserialize_with = "whole")]
     #[schema(minimum = 1, maximum = 120000)]
     pub timeout_ms: Option<u32>,
     /// Header sent with every call.
@@ -28,8 +34,10 @@ pub struct WebhookConfigInput {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SecretHeaderInput {
     /// Header name.
+    #[schema(pattern = "^[A-Za-z0-9_-]+$")]
     pub name: String,
-    /// Header value (never returned).
+    /// Header value (never returned): one line.
+    #[schema(max_length = 4096, pattern = "^[^\\u0000\\r\\n]*$")]
     pub value: String,
 }
 
@@ -41,6 +49,7 @@ pub struct ToolCreateInput {
     #[schema(pattern = "^[A-Za-z0-9_-]{1,64}$")]
     pub name: String,
     /// What the tool does, for the model.
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
     /// The kind (default `webhook`).
     #[schema(value_type = Option<ToolTypeName>)]
@@ -69,8 +78,10 @@ impl ToolCreateInput {
 #[schema(example = json!({"name": "lookup_order", "description": "Finds an order by id", "tool_type": "webhook", "config": {"url": "https://api.example.com/orders/lookup"}, "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}}, "required": ["order_id"]}}))]
 pub struct ToolInput {
     /// Function name the model calls: letters, digits, `_`, `-`; unique.
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,64}$")]
     pub name: Option<String>,
     /// What the tool does, for the model.
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
     /// The kind.
     #[schema(value_type = Option<ToolTypeName>)]
@@ -169,6 +180,7 @@ pub struct HookCreateInput {
     /// The tool to run; a bot has one hook per tool.
     pub tool_configuration_id: Uuid,
     /// Hooks run in ascending order (default 0).
+    #[serde(default, deserialize_with = "whole")]
     pub run_order: Option<i32>,
     /// Whether the hook runs (default true).
     pub enabled: Option<bool>,
@@ -193,6 +205,7 @@ impl HookCreateInput {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct HookInput {
     /// Hooks run in ascending order.
+    #[serde(default, deserialize_with = "whole")]
     pub run_order: Option<i32>,
     /// Whether the hook runs (default true).
     pub enabled: Option<bool>,

@@ -10,6 +10,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::routes::{Access, RouteDocs, routes};
 
+mod rules;
+
 struct SecuritySchemes;
 
 impl Modify for SecuritySchemes {
@@ -60,6 +62,8 @@ impl Modify for SecuritySchemes {
         license(name = "Apache-2.0")
     ),
     modifiers(&SecuritySchemes),
+    // Named by query parameters only, which utoipa does not collect.
+    components(schemas(crate::native::dto::names::ChannelName)),
     tags(
         (name = "Chat", description = "Talk to bots (seed 000)"),
         (name = "Bots", description = "Create and manage bots (seed 001)"),
@@ -96,21 +100,33 @@ pub(crate) fn document() -> utoipa::openapi::OpenApi {
             _ => None,
         };
         if let (Some(operation), Access::Key(ability)) = (operation, route.access) {
-            let scheme = route.dialect.security_scheme();
-            operation.security = Some(vec![SecurityRequirement::new(scheme, [ability.as_str()])]);
+            let alternatives = route.dialect.security_schemes().iter();
+            operation.security = Some(
+                alternatives
+                    .map(|scheme| SecurityRequirement::new(*scheme, [ability.as_str()]))
+                    .collect(),
+            );
         }
     }
+    doc
+}
+
+/// The served document: [`document`] with the input rules every
+/// request meets written into its request schemas (see [`rules`]).
+pub(crate) fn document_json() -> serde_json::Value {
+    let mut doc = serde_json::to_value(document()).unwrap_or_default();
+    rules::apply(&mut doc);
     doc
 }
 
 /// The document as pretty JSON (what `hania openapi` prints and
 /// `openapi/openapi.json` holds).
 pub fn openapi_json() -> String {
-    document().to_pretty_json().unwrap_or_default()
+    serde_json::to_string_pretty(&document_json()).unwrap_or_default()
 }
 
 /// `/openapi.json` and the Swagger UI at `/docs`, served from assets
 /// compiled into the binary (no internet needed).
 pub(crate) fn docs_service() -> SwaggerUi {
-    SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", document())
+    SwaggerUi::new("/docs/{_:.*}").external_url_unchecked("/openapi.json", document_json())
 }

@@ -1,0 +1,89 @@
+"""Rules of the Hania API that JSON Schema cannot state, applied to the
+requests schemathesis generates so that a schema-valid request the server
+refuses is a real finding. Every other input rule is in the served spec
+(see crates/hania-http/src/openapi/rules.rs); each rule here is one the
+server documents in the operation's description:
+
+- a bot always has a usable prompt: `system_prompt`, or a `prompt_builder`
+  with a non-blank section when the prompt is (re)assembled from it;
+- a bot's `schedule` is a five-field cron expression;
+- an account key's `expires_at` is in the future;
+- conversation paging keeps `limit + offset` at most 10000;
+- the run keeps its own key: revoking it (`DELETE /api/v1/keys/{id}` with
+  the id in HANIA_KEY_ID) would end the run, so that call names a key that
+  does not exist instead.
+"""
+
+import datetime
+import os
+import uuid
+
+import schemathesis
+
+# What Rust's `char::is_whitespace` counts (the server trims with it).
+RUST_WHITESPACE = set(
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000"
+    + "".join(chr(c) for c in range(0x2000, 0x200B))
+)
+PROMPT = "You help Acme's customers."
+
+
+def _non_blank(value):
+    return isinstance(value, str) and any(c not in RUST_WHITESPACE for c in value)
+
+
+def _builder_has_section(builder):
+    if not isinstance(builder, dict):
+        return False
+    texts = [builder.get(k) for k in ("persona", "goal", "tone", "knowledge")]
+    lists = [builder.get(k) or [] for k in ("instructions", "constraints")]
+    return any(_non_blank(t) for t in texts) or any(
+        _non_blank(item) for items in lists if isinstance(items, list) for item in items
+    )
+
+
+def _usable_prompt(body, creating):
+    prompt = body.get("system_prompt")
+    if _non_blank(prompt):
+        return body
+    builder_given = "prompt_builder" in body
+    assembles = creating or builder_given or ("system_prompt" in body and prompt is None)
+    if assembles and not _builder_has_section(body.get("prompt_builder")):
+        body["system_prompt"] = PROMPT
+    return body
+
+
+@schemathesis.hook
+def before_call(context, case, **kwargs):
+    """Runs on every request of every phase (examples, coverage, fuzzing,
+    stateful), after generation; schemathesis re-validates the result."""
+    method, path = case.operation.method.upper(), case.operation.path
+    body, query = case.body, case.query
+    if isinstance(body, dict):
+        if path in ("/api/v1/bots", "/api/v1/bots/{id}") and method in ("POST", "PUT"):
+            _usable_prompt(body, creating=method == "POST")
+            if body.get("schedule") is not None:
+                body["schedule"] = "0 9 * * 1-5"
+        if (method, path) == ("POST", "/api/v1/keys") and body.get("expires_at") is not None:
+            body["expires_at"] = (
+                datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=30)
+            ).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if (method, path) == ("GET", "/api/v1/conversations") and isinstance(query, dict):
+        limit, offset = _whole(query.get("limit")), _whole(query.get("offset"))
+        if offset is not None:
+            page = limit if limit is not None and 1 <= limit <= 500 else 100
+            query["offset"] = max(0, min(offset, 10000 - page))
+    if (method, path) == ("DELETE", "/api/v1/keys/{id}") and case.path_parameters:
+        if str(case.path_parameters.get("id")) == os.environ.get("HANIA_KEY_ID"):
+            case.path_parameters["id"] = str(uuid.uuid4())
+
+
+def _whole(value):
+    """A query value as a whole number (generated as int or as text)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
