@@ -15,6 +15,7 @@ pub mod api_key;
 pub mod billing;
 pub mod bot;
 pub mod bot_changes;
+pub mod bot_tool;
 pub mod completion;
 pub mod conversation;
 pub mod cron;

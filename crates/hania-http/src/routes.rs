@@ -21,7 +21,8 @@ use utoipa::openapi::path::PathItem;
 
 use crate::middleware::{ability, auth, no_query};
 use crate::native::{
-    billing, bots, chat, conversations, discover, health, hooks, keys, send_stream, tools, widgets,
+    billing, bot_tools, bots, chat, conversations, discover, health, hooks, keys, send_stream,
+    tools, widgets,
 };
 use crate::wire::dialect::Dialect;
 use crate::wire::error::ApiError;
@@ -90,6 +91,9 @@ route_table! {
     Native Key(BotsWrite) => bots::update_bot;
     Native Key(BotsWrite) => bots::delete_bot;
     Native Key(BotsWrite) => bots::patch_metadata;
+    Native Key(BotsRead) => bot_tools::list_bot_tools;
+    Native Key(BotsWrite) => bot_tools::attach_tool;
+    Native Key(BotsWrite) => bot_tools::detach_tool;
     Native Key(BotsRead) => hooks::list_hooks;
     Native Key(BotsWrite) => hooks::create_hook;
     Native Key(BotsWrite) => hooks::update_hook;

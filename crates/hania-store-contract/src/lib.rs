@@ -59,6 +59,8 @@ macro_rules! storage_contract_tests {
             bots_of_other_workspaces_are_not_found,
             tools_crud_with_unique_names,
             tools_used_by_hooks_cannot_be_deleted,
+            bot_tools_attach_once_list_by_name_and_detach,
+            bot_tools_of_other_workspaces_are_not_found,
             hooks_are_unique_per_bot_and_tool,
             hooks_of_other_workspaces_are_not_found,
             conversations_round_trip_and_are_scoped,

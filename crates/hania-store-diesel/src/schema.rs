@@ -249,9 +249,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::*;
+
+    bot_tools (bot_id, tool_configuration_id) {
+        bot_id -> DbUuid,
+        tool_configuration_id -> DbUuid,
+        workspace_id -> DbUuid,
+        attached_at -> DbTimestamp,
+    }
+}
+
 diesel::joinable!(billing_accounts -> workspaces (workspace_id));
 diesel::joinable!(conversations -> bots (bot_id));
 diesel::joinable!(post_call_hooks -> tool_configurations (tool_configuration_id));
+diesel::joinable!(bot_tools -> tool_configurations (tool_configuration_id));
 diesel::joinable!(messages -> conversations (conversation_id));
 diesel::joinable!(trace_steps -> conversations (conversation_id));
 
@@ -269,4 +282,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     ledger_entries,
     idempotency_keys,
     turn_holds,
+    bot_tools,
 );

@@ -35,6 +35,7 @@ pub trait Storage:
     + ApiKeyStore
     + BotStore
     + ToolStore
+    + BotToolStore
     + HookStore
     + ConversationStore
     + MessageStore
@@ -51,6 +52,7 @@ impl<T> Storage for T where
         + ApiKeyStore
         + BotStore
         + ToolStore
+        + BotToolStore
         + HookStore
         + ConversationStore
         + MessageStore

@@ -1,6 +1,8 @@
 use async_trait::async_trait;
+use time::OffsetDateTime;
 
 use super::StoreError;
+use crate::bot_tool::BotTool;
 use crate::hook::{NewPostCallHook, PostCallHook};
 use crate::ids::{BotId, HookId, ToolConfigId, WorkspaceId};
 use crate::tool::ToolConfig;
@@ -99,4 +101,47 @@ pub trait HookStore: Send + Sync {
         bot: BotId,
         id: HookId,
     ) -> Result<(), StoreError>;
+}
+
+/// Which tools each bot may call.
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait BotToolStore: Send + Sync {
+    /// Attaches a tool to a bot and returns the attachment. Attaching an
+    /// attached tool changes nothing and returns the first attachment
+    /// (the call is idempotent).
+    ///
+    /// # Errors
+    /// MUST return `NotFound` if the bot or the tool is not in `workspace`
+    /// (nothing stored).
+    async fn attach_tool(
+        &self,
+        workspace: WorkspaceId,
+        bot: BotId,
+        tool: ToolConfigId,
+        at: OffsetDateTime,
+    ) -> Result<BotTool, StoreError>;
+
+    /// Detaches a tool from a bot.
+    ///
+    /// # Errors
+    /// MUST return `NotFound` unless the tool is attached to that bot of
+    /// that workspace.
+    async fn detach_tool(
+        &self,
+        workspace: WorkspaceId,
+        bot: BotId,
+        tool: ToolConfigId,
+    ) -> Result<(), StoreError>;
+
+    /// The bot's tools, by tool name. Deleting a tool detaches it from
+    /// every bot; so does deleting the bot.
+    ///
+    /// # Errors
+    /// MUST return `NotFound` if the bot is not in `workspace`.
+    async fn list_bot_tools(
+        &self,
+        workspace: WorkspaceId,
+        bot: BotId,
+    ) -> Result<Vec<BotTool>, StoreError>;
 }

@@ -19,6 +19,9 @@ pub enum Resource {
     /// A post-call hook.
     #[error("Post-call hook")]
     Hook,
+    /// A tool's attachment to a bot.
+    #[error("Tool attachment")]
+    AttachedTool,
     /// A widget key.
     #[error("Widget key")]
     WidgetKey,

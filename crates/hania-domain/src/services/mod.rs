@@ -1,6 +1,7 @@
 //! Use-case services. Each holds the ports it needs and owns one area's
 //! rules; the HTTP dialects and the CLI call these, never the stores.
 
+mod bot_tools;
 mod bots;
 mod chat;
 mod chat_billing;
@@ -18,6 +19,7 @@ mod tools;
 mod widgets;
 mod workspaces;
 
+pub use bot_tools::BotToolService;
 pub use bots::{BotError, BotService};
 pub use chat::{
     BotRef, ChatError, ChatPorts, ChatReply, ChatRequest, ChatService, ChatSettings,

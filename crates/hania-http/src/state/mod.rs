@@ -14,8 +14,8 @@ use hania_domain::ports::ModelProvider;
 
 use hania_domain::ports::{Clock, IdGenerator, RateLimiter, Storage};
 use hania_domain::services::{
-    BotService, ChatPorts, ChatService, ChatSettings, DiscoveryService, HookService, KeyService,
-    ToolService, WidgetKeyService,
+    BotService, BotToolService, ChatPorts, ChatService, ChatSettings, DiscoveryService,
+    HookService, KeyService, ToolService, WidgetKeyService,
 };
 use limit_cache::WorkspaceLimitCache;
 
@@ -40,6 +40,8 @@ pub struct AppState {
     pub tools: ToolService,
     /// Post-call hooks.
     pub hooks: HookService,
+    /// The tools attached to bots.
+    pub bot_tools: BotToolService,
     /// Widget keys.
     pub widgets: WidgetKeyService,
     /// Chat turns.
@@ -86,6 +88,7 @@ impl AppState {
             bots: BotService::new(store.clone(), clock.clone(), ids.clone()),
             tools: ToolService::new(store.clone(), clock.clone(), ids.clone()),
             hooks: HookService::new(store.clone(), clock.clone(), ids.clone()),
+            bot_tools: BotToolService::new(store.clone(), clock.clone()),
             widgets: WidgetKeyService::new(store.clone(), clock.clone(), ids.clone()),
             store,
             clock,

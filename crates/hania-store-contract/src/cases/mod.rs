@@ -1,5 +1,6 @@
 //! The contract cases, one `async fn(&dyn Storage)` each, grouped by port.
 
+mod bot_tools;
 mod bots;
 mod conversations;
 mod holds;
@@ -11,6 +12,7 @@ mod tools;
 mod turns;
 mod workspaces;
 
+pub use bot_tools::*;
 pub use bots::*;
 pub use conversations::*;
 pub use holds::*;

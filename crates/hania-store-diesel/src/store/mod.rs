@@ -3,6 +3,7 @@
 mod append;
 mod balance;
 mod bot;
+mod bot_tool;
 mod conversation;
 mod idempotency;
 

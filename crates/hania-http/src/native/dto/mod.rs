@@ -2,6 +2,7 @@
 //! domain entities and converted at this edge.
 
 pub mod bot;
+pub mod bot_tool;
 pub mod chat;
 pub mod conversation;
 pub mod discovery;
