@@ -16,6 +16,7 @@ mod idempotency;
 mod keys;
 mod limits;
 mod matrix;
+mod outbound;
 mod parser_errors;
 mod pricing;
 mod reliability;

@@ -38,7 +38,7 @@ async fn tools_and_hooks_follow_the_seed(app: TestApp) {
         ),
         (
             json!({"name": "t", "config": {"url": "ftp://x.com"}}),
-            "url",
+            "config.url",
         ),
         (
             json!({"name": "t", "tool_type": "email", "config": {"url": "https://x.com"}}),

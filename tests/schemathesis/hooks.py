@@ -9,13 +9,18 @@ server documents in the operation's description:
 - a bot's `schedule` is a five-field cron expression;
 - an account key's `expires_at` is in the future;
 - conversation paging keeps `limit + offset` at most 10000;
+- a webhook URL passes the outbound guard, which depends on the server's
+  HANIA_OUTBOUND_ALLOW_NETS (none here): an IPv4 literal must be public and
+  the scheme https, so generated literals and http:// are replaced;
 - the run keeps its own key: revoking it (`DELETE /api/v1/keys/{id}` with
   the id in HANIA_KEY_ID) would end the run, so that call names a key that
   does not exist instead.
 """
 
 import datetime
+import ipaddress
 import os
+import re
 import uuid
 
 import schemathesis
@@ -64,6 +69,10 @@ def before_call(context, case, **kwargs):
             _usable_prompt(body, creating=method == "POST")
             if body.get("schedule") is not None:
                 body["schedule"] = "0 9 * * 1-5"
+        if path in ("/api/v1/tools", "/api/v1/tools/{id}") and isinstance(body.get("config"), dict):
+            url = body["config"].get("url")
+            if isinstance(url, str):
+                body["config"]["url"] = _guarded_url(url)
         if (method, path) == ("POST", "/api/v1/keys") and body.get("expires_at") is not None:
             body["expires_at"] = (
                 datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=30)
@@ -76,6 +85,29 @@ def before_call(context, case, **kwargs):
     if (method, path) == ("DELETE", "/api/v1/keys/{id}") and case.path_parameters:
         if str(case.path_parameters.get("id")) == os.environ.get("HANIA_KEY_ID"):
             case.path_parameters["id"] = str(uuid.uuid4())
+
+
+URL_HOST = re.compile(r"^(https?)://([^/?:]+)")
+
+
+def _guarded_url(url):
+    """The URL with https and, for a non-public IPv4 literal, a public
+    host name instead (what the outbound guard would refuse)."""
+    match = URL_HOST.match(url)
+    if not match:
+        return url
+    host = match.group(2)
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    # Python counts multicast and reserved addresses as global; the guard
+    # refuses them too.
+    if address is not None and (
+        not address.is_global or address.is_multicast or address.is_reserved
+    ):
+        host = "hooks.example.com"
+    return "https://" + host + url[match.end():]
 
 
 def _whole(value):

@@ -27,6 +27,8 @@ pub mod ledger;
 pub mod message;
 pub mod metadata;
 pub mod money;
+pub mod outbound;
+pub mod outbound_url;
 pub mod page;
 pub mod ports;
 pub mod pricing;

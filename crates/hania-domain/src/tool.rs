@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::ids::{ToolConfigId, WorkspaceId};
+use crate::outbound::OutboundPolicy;
 use crate::validation::{ValidationError, check_json, check_text};
 
 /// Longest tool name (the function name the model sees).
@@ -35,6 +36,33 @@ pub struct WebhookTool {
     /// Per-call timeout.
     #[serde(default = "default_timeout_ms")]
     pub timeout_ms: u32,
+    /// The `whsec_…` secret calls are signed with (`X-Hania-Signature`):
+    /// made by the server when the tool is created, shown once, kept when
+    /// the tool changes. Tools stored before signing have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_secret: Option<String>,
+}
+
+impl ToolKind {
+    /// The kind's signing secret, if it signs its calls.
+    pub fn signing_secret(&self) -> Option<&str> {
+        match self {
+            ToolKind::Webhook(webhook) => webhook.signing_secret.as_deref(),
+        }
+    }
+
+    fn set_signing_secret(&mut self, secret: Option<String>) {
+        match self {
+            ToolKind::Webhook(webhook) => webhook.signing_secret = secret,
+        }
+    }
+
+    /// This kind with `secret` as its signing secret (a client never sets
+    /// it: the server keeps the one it made).
+    pub fn with_signing_secret(mut self, secret: Option<String>) -> Self {
+        self.set_signing_secret(secret);
+        self
+    }
 }
 
 fn default_timeout_ms() -> u32 {
@@ -119,17 +147,11 @@ pub fn validate_tool_name(name: &str) -> Result<(), ValidationError> {
 }
 
 impl WebhookTool {
-    /// Checks the URL's shape, the header and the timeout.
-    pub fn validate(&self) -> Result<(), ValidationError> {
-        check_text("url", &self.url, 2_048)?;
-        let rest = self
-            .url
-            .strip_prefix("https://")
-            .or_else(|| self.url.strip_prefix("http://"))
-            .ok_or_else(|| ValidationError::new("url", "must be an http(s) URL"))?;
-        if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
-            return Err(ValidationError::new("url", "must name a host"));
-        }
+    /// Checks the URL (shape, and what the outbound `policy` can tell
+    /// without resolving it), the header and the timeout. Errors name the
+    /// fields inside the tool's `config`.
+    pub fn validate(&self, policy: &OutboundPolicy) -> Result<(), ValidationError> {
+        policy.check_url("config.url", &self.url)?;
         if let Some(header) = &self.secret_header {
             let token_ok = !header.name.is_empty()
                 && header
@@ -138,21 +160,21 @@ impl WebhookTool {
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
             if !token_ok {
                 return Err(ValidationError::new(
-                    "secret_header.name",
+                    "config.secret_header.name",
                     "must be a header name",
                 ));
             }
-            check_text("secret_header.value", &header.value, 4_096)?;
+            check_text("config.secret_header.value", &header.value, 4_096)?;
             if header.value.contains(['\r', '\n']) {
                 return Err(ValidationError::new(
-                    "secret_header.value",
+                    "config.secret_header.value",
                     "must be one line",
                 ));
             }
         }
         if self.timeout_ms == 0 || self.timeout_ms > MAX_WEBHOOK_TIMEOUT_MS {
             return Err(ValidationError::new(
-                "timeout_ms",
+                "config.timeout_ms",
                 format!("must be between 1 and {MAX_WEBHOOK_TIMEOUT_MS}"),
             ));
         }
@@ -161,8 +183,8 @@ impl WebhookTool {
 }
 
 impl ToolConfig {
-    /// Validates every field.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    /// Validates every field (the URL against the outbound `policy`).
+    pub fn validate(&self, policy: &OutboundPolicy) -> Result<(), ValidationError> {
         validate_tool_name(&self.name)?;
         check_text("description", &self.description, 5_000)?;
         if !self.parameters.is_object() {
@@ -173,7 +195,7 @@ impl ToolConfig {
         }
         check_json("parameters", &self.parameters)?;
         match &self.kind {
-            ToolKind::Webhook(webhook) => webhook.validate(),
+            ToolKind::Webhook(webhook) => webhook.validate(policy),
         }
     }
 }
@@ -187,26 +209,31 @@ mod tests {
             url: url.into(),
             secret_header: None,
             timeout_ms: DEFAULT_WEBHOOK_TIMEOUT_MS,
+            signing_secret: None,
         }
     }
 
     #[test]
     fn webhooks_are_validated() {
-        assert!(webhook("https://example.com/hook").validate().is_ok());
-        assert_eq!(webhook("ftp://x").validate().unwrap_err().field, "url");
-        assert_eq!(
-            webhook("https:///path").validate().unwrap_err().field,
-            "url"
+        let policy = OutboundPolicy::default();
+        let field = |w: WebhookTool| w.validate(&policy).unwrap_err().field;
+        assert!(
+            webhook("https://example.com/hook")
+                .validate(&policy)
+                .is_ok()
         );
+        assert_eq!(field(webhook("ftp://x")), "config.url");
+        assert_eq!(field(webhook("https:///path")), "config.url");
+        assert_eq!(field(webhook("https://127.0.0.2/")), "config.url");
         let mut w = webhook("https://example.com");
         w.timeout_ms = 0;
-        assert_eq!(w.validate().unwrap_err().field, "timeout_ms");
+        assert_eq!(field(w.clone()), "config.timeout_ms");
         w.timeout_ms = 5;
         w.secret_header = Some(SecretHeader {
             name: "X-Secret".into(),
             value: "a\r\nb".into(),
         });
-        assert_eq!(w.validate().unwrap_err().field, "secret_header.value");
+        assert_eq!(field(w), "config.secret_header.value");
         assert!(validate_tool_name("lookup_order").is_ok());
         assert!(validate_tool_name("look up").is_err());
     }

@@ -2,7 +2,7 @@
 //! with the same keys in lower case without the `HANIA_` prefix
 //! (`bind`, `database_url`, `bootstrap_key`, `llm_base_url`, `llm_api_key`,
 //! `llm_model`, `llm_timeout_ms`, `llm_idle_timeout_ms`, `model_prices`, `bootstrap_balance`,
-//! `stream_keepalive_ms`). The environment wins. Secrets never appear in
+//! `stream_keepalive_ms`, `outbound_allow_nets`). The environment wins. Secrets never appear in
 //! `Debug`.
 
 use std::fmt;
@@ -46,6 +46,9 @@ pub struct Config {
     /// `HANIA_STREAM_KEEPALIVE_MS`: silence after which a stream gets a
     /// `: keep-alive` comment (default 15 000).
     pub stream_keepalive_ms: Option<String>,
+    /// `HANIA_OUTBOUND_ALLOW_NETS`: comma-separated CIDRs that webhook
+    /// tools may reach although they are not public (default none).
+    pub outbound_allow_nets: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -63,6 +66,7 @@ impl fmt::Debug for Config {
             .field("llm_idle_timeout_ms", &self.llm_idle_timeout_ms)
             .field("bootstrap_balance", &self.bootstrap_balance)
             .field("stream_keepalive_ms", &self.stream_keepalive_ms)
+            .field("outbound_allow_nets", &self.outbound_allow_nets)
             .finish()
     }
 }
@@ -121,6 +125,17 @@ impl Config {
             &mut self.stream_keepalive_ms,
             get("HANIA_STREAM_KEEPALIVE_MS"),
         );
+        set(
+            &mut self.outbound_allow_nets,
+            get("HANIA_OUTBOUND_ALLOW_NETS"),
+        );
+    }
+
+    /// The outbound guard's policy.
+    pub fn outbound_policy(&self) -> Result<hania_domain::outbound::OutboundPolicy> {
+        let list = self.outbound_allow_nets.as_deref().unwrap_or_default();
+        hania_domain::outbound::OutboundPolicy::from_allow_list(list)
+            .map_err(|e| anyhow::anyhow!("HANIA_OUTBOUND_ALLOW_NETS: {e}"))
     }
 
     /// Silence after which a stream gets a keep-alive comment.

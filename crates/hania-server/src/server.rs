@@ -64,6 +64,7 @@ pub async fn start(config: &Config, workers: Option<usize>) -> Result<Running> {
         crate::llm::chat_settings(config)?,
     );
     state.stream_keep_alive = config.stream_keep_alive()?;
+    state.set_outbound_policy(config.outbound_policy()?);
     let state = web::Data::new(state);
     let mut server =
         HttpServer::new(move || app(state.clone())).shutdown_timeout(SHUTDOWN_GRACE_SECONDS);

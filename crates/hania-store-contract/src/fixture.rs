@@ -101,6 +101,7 @@ pub fn tool(ws: WorkspaceId, name: &str) -> ToolConfig {
             url: "https://example.com/hook".into(),
             secret_header: None,
             timeout_ms: 5_000,
+            signing_secret: Some("whsec_0123456789abcdef".into()),
         }),
         parameters: serde_json::json!({"type": "object"}),
         created_at: T0,

@@ -14,6 +14,7 @@ mod model_provider;
 mod rate_limiter;
 mod store_error;
 mod system;
+mod tool_executor;
 mod tool_store;
 mod workspace_store;
 
@@ -26,6 +27,7 @@ pub use model_provider::*;
 pub use rate_limiter::*;
 pub use store_error::*;
 pub use system::*;
+pub use tool_executor::*;
 pub use tool_store::*;
 pub use workspace_store::*;
 

@@ -19,9 +19,14 @@ pub fn stopped_clock() -> Arc<MockClock> {
     Arc::new(clock)
 }
 
-/// An id generator giving fresh random ids (no key secrets).
+/// An id generator giving fresh random ids, and secret bytes from them.
 pub fn random_ids() -> Arc<MockIdGenerator> {
     let mut ids = MockIdGenerator::new();
     ids.expect_new_id().returning(Uuid::new_v4);
+    ids.expect_key_secret_bytes().returning(|| {
+        let mut bytes = [0; crate::api_key::KEY_SECRET_BYTES];
+        bytes[..16].copy_from_slice(Uuid::new_v4().as_bytes());
+        bytes
+    });
     Arc::new(ids)
 }

@@ -1,6 +1,7 @@
 use std::sync::Arc;
 
 use crate::ids::{ToolConfigId, WorkspaceId};
+use crate::outbound::OutboundPolicy;
 use crate::ports::{Clock, IdGenerator, StoreConflict, StoreError, ToolStore};
 use crate::services::{Conflict, Resource, ServiceError};
 use crate::tool::{ToolConfig, ToolKind};
@@ -29,11 +30,24 @@ pub struct ToolChanges {
     pub parameters: Option<serde_json::Value>,
 }
 
-/// Manages tool configurations.
+/// A new `whsec_…` signing secret from random bytes.
+fn signing_secret(random: [u8; crate::api_key::KEY_SECRET_BYTES]) -> String {
+    use std::fmt::Write;
+    random
+        .iter()
+        .fold(String::from("whsec_"), |mut text, byte| {
+            let _ = write!(text, "{byte:02x}");
+            text
+        })
+}
+
+/// Manages tool configurations. URLs are checked against the outbound
+/// policy when a tool is created or changed.
 pub struct ToolService {
     tools: Arc<dyn ToolStore>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGenerator>,
+    policy: OutboundPolicy,
 }
 
 const KIND: Resource = Resource::Tool;
@@ -49,13 +63,19 @@ fn write_error(name: &str) -> impl Fn(StoreError) -> ServiceError + '_ {
 }
 
 impl ToolService {
-    /// Builds the service over its ports.
+    /// Builds the service over its ports and the outbound policy.
     pub fn new(
         tools: Arc<dyn ToolStore>,
         clock: Arc<dyn Clock>,
         ids: Arc<dyn IdGenerator>,
+        policy: OutboundPolicy,
     ) -> Self {
-        Self { tools, clock, ids }
+        Self {
+            tools,
+            clock,
+            ids,
+            policy,
+        }
     }
 
     /// Validates and stores a new tool.
@@ -71,14 +91,16 @@ impl ToolService {
             workspace_id: workspace,
             name: draft.name,
             description: draft.description,
-            kind: draft.kind,
+            kind: draft
+                .kind
+                .with_signing_secret(Some(signing_secret(self.ids.key_secret_bytes()))),
             parameters: draft
                 .parameters
                 .unwrap_or_else(|| serde_json::json!({"type": "object", "properties": {}})),
             created_at: now,
             updated_at: now,
         };
-        tool.validate()?;
+        tool.validate(&self.policy)?;
         self.tools
             .create_tool(&tool)
             .await
@@ -121,13 +143,14 @@ impl ToolService {
             tool.description = description;
         }
         if let Some(kind) = changes.kind {
-            tool.kind = kind;
+            let secret = tool.kind.signing_secret().map(str::to_owned);
+            tool.kind = kind.with_signing_secret(secret);
         }
         if let Some(parameters) = changes.parameters {
             tool.parameters = parameters;
         }
         tool.updated_at = self.clock.now();
-        tool.validate()?;
+        tool.validate(&self.policy)?;
         self.tools
             .update_tool(&tool)
             .await
@@ -159,7 +182,12 @@ mod tests {
     use crate::tool::WebhookTool;
 
     fn service(store: MockToolStore) -> ToolService {
-        ToolService::new(Arc::new(store), stopped_clock(), random_ids())
+        ToolService::new(
+            Arc::new(store),
+            stopped_clock(),
+            random_ids(),
+            OutboundPolicy::default(),
+        )
     }
 
     fn draft(url: &str) -> ToolDraft {
@@ -170,6 +198,7 @@ mod tests {
                 url: url.into(),
                 secret_header: None,
                 timeout_ms: 1_000,
+                signing_secret: None,
             }),
             parameters: None,
         }
@@ -208,10 +237,52 @@ mod tests {
     async fn invalid_tools_never_reach_the_store() {
         let mut store = MockToolStore::new();
         store.expect_create_tool().never();
-        let err = service(store)
-            .create(WorkspaceId::from_uuid(Uuid::nil()), draft("ftp://x"))
+        let service = service(store);
+        for url in ["ftp://x", "https://169.254.169.254/", "https://127.0.0.2/"] {
+            let err = service
+                .create(WorkspaceId::from_uuid(Uuid::nil()), draft(url))
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&err, ServiceError::Validation(v) if v.field == "config.url"),
+                "{url}: {err}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn the_signing_secret_is_made_once_and_kept_across_changes() {
+        use std::sync::Mutex;
+        let stored: Arc<Mutex<Option<ToolConfig>>> = Arc::default();
+        let mut store = MockToolStore::new();
+        let keep = stored.clone();
+        store.expect_create_tool().returning(move |tool| {
+            *keep.lock().unwrap() = Some(tool.clone());
+            Ok(())
+        });
+        let read = stored.clone();
+        store
+            .expect_get_tool()
+            .returning(move |_, _| Ok(read.lock().unwrap().clone().unwrap()));
+        store.expect_update_tool().returning(|_| Ok(()));
+        let service = service(store);
+        let ws = WorkspaceId::from_uuid(Uuid::nil());
+        let tool = service
+            .create(ws, draft("https://a.example/x"))
             .await
-            .unwrap_err();
-        assert!(matches!(err, ServiceError::Validation(v) if v.field == "url"));
+            .unwrap();
+        let secret = tool.kind.signing_secret().unwrap().to_owned();
+        assert!(
+            secret.starts_with("whsec_") && secret.len() == 6 + 40,
+            "{secret}"
+        );
+        let changes = ToolChanges {
+            kind: Some(draft("https://b.example/y").kind),
+            ..ToolChanges::default()
+        };
+        let changed = service.update(ws, tool.id, changes).await.unwrap();
+        assert_eq!(changed.kind.signing_secret(), Some(secret.as_str()));
+        let ToolKind::Webhook(webhook) = &changed.kind;
+        assert_eq!(webhook.url, "https://b.example/y");
     }
 }

@@ -4,9 +4,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use hania_domain::ids::ToolConfigId;
 
 use crate::middleware::auth::Caller;
-use crate::native::dto::tool::{ToolCreateInput, ToolInput, ToolView};
+use crate::native::dto::tool::{ToolCreateInput, ToolCreated, ToolInput, ToolView};
 use crate::state::AppState;
-use crate::wire::envelope::{CreatedId, Envelope, MessageEnvelope, created, done, ok};
+use crate::wire::envelope::{Envelope, MessageEnvelope, created_with, done, ok};
 use crate::wire::error::{ApiError, ErrorBody};
 use crate::wire::extract::{JsonBody, path_id};
 
@@ -27,7 +27,8 @@ pub async fn list_tools(caller: Caller, state: web::Data<AppState>) -> Reply {
 /// Create a tool (first kind: `webhook`).
 #[utoipa::path(post, path = "/api/v1/tools", tag = "Tools",
     request_body = ToolCreateInput,
-    responses((status = 201, body = Envelope<CreatedId>), (status = 400, body = ErrorBody),
+    responses((status = 201, description = "Created; the signing secret is shown this once", body = Envelope<ToolCreated>),
+        (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, description = "Name already used", body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn create_tool(
@@ -39,7 +40,10 @@ pub async fn create_tool(
         .tools
         .create(caller.workspace(), body.0.into_draft()?)
         .await?;
-    Ok(created(tool.id.as_uuid()))
+    Ok(created_with(ToolCreated {
+        id: tool.id.as_uuid(),
+        signing_secret: tool.kind.signing_secret().unwrap_or_default().to_owned(),
+    }))
 }
 
 /// One tool.

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use hania_domain::ports::ModelProvider;
 
+use hania_domain::outbound::OutboundPolicy;
 use hania_domain::ports::{Clock, IdGenerator, RateLimiter, Storage};
 use hania_domain::services::{
     BotService, BotToolService, ChatPorts, ChatService, ChatSettings, DiscoveryService,
@@ -86,7 +87,12 @@ impl AppState {
             workspace_limits: WorkspaceLimitCache::default(),
             keys: KeyService::new(store.clone(), clock.clone(), ids.clone()),
             bots: BotService::new(store.clone(), clock.clone(), ids.clone()),
-            tools: ToolService::new(store.clone(), clock.clone(), ids.clone()),
+            tools: ToolService::new(
+                store.clone(),
+                clock.clone(),
+                ids.clone(),
+                OutboundPolicy::default(),
+            ),
             hooks: HookService::new(store.clone(), clock.clone(), ids.clone()),
             bot_tools: BotToolService::new(store.clone(), clock.clone()),
             widgets: WidgetKeyService::new(store.clone(), clock.clone(), ids.clone()),
@@ -95,5 +101,16 @@ impl AppState {
             ids,
             limiter,
         }
+    }
+
+    /// Replaces the outbound policy (default: public addresses only) that
+    /// tool URLs are checked against.
+    pub fn set_outbound_policy(&mut self, policy: OutboundPolicy) {
+        self.tools = ToolService::new(
+            self.store.clone(),
+            self.clock.clone(),
+            self.ids.clone(),
+            policy,
+        );
     }
 }

@@ -35,6 +35,15 @@ pub struct CreatedId {
     pub id: uuid::Uuid,
 }
 
+/// 201 with `data` (a created resource that has more to say than its id).
+pub fn created_with<T: Serialize>(data: T) -> HttpResponse {
+    HttpResponse::build(StatusCode::CREATED).json(Envelope {
+        success: true,
+        data,
+        message: String::new(),
+    })
+}
+
 /// 200 with `data`.
 pub fn ok<T: Serialize>(data: T) -> HttpResponse {
     HttpResponse::Ok().json(Envelope {

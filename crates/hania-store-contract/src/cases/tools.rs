@@ -18,6 +18,7 @@ pub async fn tools_crud_with_unique_names(store: &dyn Storage) {
             value: "s3cr3t".into(),
         }),
         timeout_ms: 2_500,
+        signing_secret: None,
     });
     store.create_tool(&lookup).await.unwrap();
     let mut refund = tool(ws, "refund");

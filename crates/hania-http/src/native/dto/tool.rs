@@ -16,11 +16,10 @@ use crate::wire::error::ApiError;
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"url": "https://api.example.com/orders/lookup", "timeout_ms": 5000, "secret_header": {"name": "X-Webhook-Secret", "value": "s3cr3t"}}))]
 pub struct WebhookConfigInput {
-    /// `https://` URL the arguments are POSTed to.
-    #[schema(
-        max_length = 2048,
-        pattern = "^https?://[^/\\u0000\\u0009-\\u000D\\u0020\\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000\\u0009-\\u000D\\u0020\\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*$"
-    )]
+    /// `https://` URL the arguments are POSTed to (plain `http://` only
+    /// to networks in `HANIA_OUTBOUND_ALLOW_NETS`; private, loopback,
+    /// link-local and metadata addresses are refused).
+    #[schema(value_type = WebhookUrl)]
     pub url: String,
     /// Per-call timeout (default 10 000, at most 120 000).
     #[serde(default, deserialize_with = "whole")]
@@ -29,6 +28,36 @@ pub struct WebhookConfigInput {
     /// Header sent with every call.
     pub secret_header: Option<SecretHeaderInput>,
 }
+
+/// What `POST /api/v1/tools` answers: the id, and the signing secret,
+/// shown this once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ToolCreated {
+    /// The new tool's id.
+    pub id: Uuid,
+    /// `whsec_…`: calls carry `X-Hania-Signature: t=<unix seconds>,v1=<hex
+    /// HMAC-SHA256 of "<t>.<body>" with this secret>`. Keep it: it is not
+    /// shown again.
+    #[schema(example = "whsec_3f1c…")]
+    pub signing_secret: String,
+}
+
+/// A webhook URL: the shape the server accepts
+/// (`hania_domain::outbound_url::WEBHOOK_URL_PATTERN`).
+pub struct WebhookUrl;
+
+impl utoipa::PartialSchema for WebhookUrl {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use hania_domain::outbound_url::{MAX_URL_CHARS, WEBHOOK_URL_PATTERN};
+        super::text_schema(
+            "An http(s) URL with a host name or IPv4 address; no user info, fragment or spaces",
+            MAX_URL_CHARS,
+            Some(WEBHOOK_URL_PATTERN),
+        )
+    }
+}
+
+impl ToSchema for WebhookUrl {}
 
 /// A secret header.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -106,6 +135,7 @@ fn kind(tool_type: Option<&str>, config: WebhookConfigInput) -> Result<ToolKind,
             timeout_ms: config
                 .timeout_ms
                 .unwrap_or(hania_domain::tool::DEFAULT_WEBHOOK_TIMEOUT_MS),
+            signing_secret: None,
         })),
         other => Err(ApiError::Validation(format!(
             "tool_type: unknown tool type '{other}' (known: webhook)"
