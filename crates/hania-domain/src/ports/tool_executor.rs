@@ -1,18 +1,8 @@
 use async_trait::async_trait;
 
+use crate::completion::ToolCall;
 use crate::ids::{BotId, ConversationId};
 use crate::tool::ToolConfig;
-
-/// One call the model asked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ToolCall {
-    /// The model's id for the call (answers refer to it).
-    pub id: String,
-    /// The function name (the tool's name).
-    pub name: String,
-    /// The arguments, as the JSON text the model wrote.
-    pub arguments: String,
-}
 
 /// A call to run: the tool, where it runs for, and what was asked.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,7 +13,7 @@ pub struct ToolInvocation {
     pub bot: BotId,
     /// The conversation of the turn.
     pub conversation: ConversationId,
-    /// The call.
+    /// The call, as the model asked for it.
     pub call: ToolCall,
 }
 
