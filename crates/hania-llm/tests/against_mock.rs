@@ -204,3 +204,62 @@ async fn dropping_a_stream_hangs_up_on_the_provider() {
         waited * 10
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scripted_tool_calls_are_parsed_blocking_and_streamed() {
+    use hania_domain::completion::{ToolCall, ToolSpec};
+    use hania_mock_llm::ScriptedCall;
+    let mock = MockLlm::start(MockConfig {
+        tool_calls: vec![
+            ScriptedCall {
+                name: "lookup_order".into(),
+                arguments: serde_json::json!({"order_id": "42"}),
+            },
+            ScriptedCall {
+                name: "not_offered".into(),
+                arguments: serde_json::json!({}),
+            },
+        ],
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    let provider = provider(&mock);
+    let mut with_tools = request();
+    with_tools.tools = vec![ToolSpec {
+        name: "lookup_order".into(),
+        description: "Finds an order".into(),
+        parameters: serde_json::json!({"type": "object"}),
+    }];
+    let blocking = provider.complete(&with_tools).await.unwrap();
+    assert_eq!(
+        blocking.tool_calls.len(),
+        1,
+        "only offered tools are asked for"
+    );
+    assert_eq!(blocking.tool_calls[0].name, "lookup_order");
+    assert_eq!(blocking.tool_calls[0].arguments, r#"{"order_id":"42"}"#);
+    let sent = &mock.requests()[0];
+    assert_eq!(sent["tools"][0]["function"]["name"], "lookup_order");
+
+    let streamed: Vec<_> = provider.stream(&with_tools).await.unwrap().collect().await;
+    let calls: Vec<ToolCall> = streamed
+        .into_iter()
+        .filter_map(|c| match c.unwrap() {
+            StreamChunk::ToolCall(call) => Some(call),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(
+        calls[0].arguments, r#"{"order_id":"42"}"#,
+        "fragments are merged"
+    );
+    assert!(calls[0].id.starts_with("call_"));
+
+    let plain = provider.complete(&request()).await.unwrap();
+    assert!(
+        plain.tool_calls.is_empty() && !plain.content.is_empty(),
+        "no tools offered: text"
+    );
+}

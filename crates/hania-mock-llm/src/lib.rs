@@ -5,9 +5,13 @@
 //! reply in a configurable number of tokens, after a first-token latency
 //! and with an inter-token delay; it can inject faults (error statuses at a
 //! rate, stalls, malformed chunks, mid-stream drops); it records every
-//! request body and counts clients that hung up mid-stream.
+//! request body and counts clients that hung up mid-stream. Scripted tool
+//! calls (`MockConfig::tool_calls`) make it ask for tools like an agent
+//! model (see `tool_script.rs`).
 
 #![allow(clippy::expect_used)] // Test support: a broken mock should fail loudly.
+
+mod tool_script;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,6 +22,7 @@ use actix_web::web::{self, Bytes};
 use actix_web::{App, HttpResponse, HttpServer};
 use futures::StreamExt;
 use serde_json::{Value, json};
+pub use tool_script::ScriptedCall;
 
 /// What the mock does wrong, if anything.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +65,8 @@ pub struct MockConfig {
     /// Appended to the requested model's name in answers, as providers
     /// answer with dated names (`-2024-07-18`).
     pub model_suffix: String,
+    /// Tool calls to ask for (see [`ScriptedCall`]); none: always text.
+    pub tool_calls: Vec<ScriptedCall>,
 }
 
 impl Default for MockConfig {
@@ -71,6 +78,7 @@ impl Default for MockConfig {
             inter_token_delay: Duration::ZERO,
             fault: Fault::None,
             model_suffix: String::new(),
+            tool_calls: Vec::new(),
         }
     }
 }
@@ -160,6 +168,12 @@ async fn completions(shared: web::Data<Shared>, body: web::Json<Value>) -> HttpR
         body["model"].as_str().unwrap_or("mock-model"),
         config.model_suffix
     );
+    let calls = tool_script::calls_for(&config.tool_calls, &body, n);
+    if !calls.is_empty() {
+        tokio::time::sleep(config.first_token_latency).await;
+        let stream = body["stream"].as_bool().unwrap_or(false);
+        return tool_script::respond(stream, &model, &calls);
+    }
     let words = tokens(&config.reply);
     let usage = json!({"prompt_tokens": prompt_tokens(&body), "completion_tokens": words.len()});
     if !body["stream"].as_bool().unwrap_or(false) {

@@ -8,9 +8,9 @@ mod receiver;
 
 use std::time::Duration;
 
+use hania_domain::completion::ToolCall;
 use hania_domain::ids::{BotId, ConversationId, ToolConfigId, WorkspaceId};
 use hania_domain::outbound::OutboundPolicy;
-use hania_domain::completion::ToolCall;
 use hania_domain::ports::{ToolExecutor, ToolInvocation};
 use hania_domain::tool::{SecretHeader, ToolConfig, ToolKind, WebhookTool};
 use hania_webhook::{MAX_ANSWER_BYTES, WebhookExecutor, signature_header};
