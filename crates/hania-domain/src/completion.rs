@@ -15,6 +15,55 @@ pub struct PromptMessage {
     pub role: Role,
     /// Text.
     pub content: String,
+    /// The calls an assistant message asked for (agent turns).
+    pub tool_calls: Vec<ToolCall>,
+    /// The call a `tool` message answers.
+    pub tool_call_id: Option<String>,
+}
+
+impl PromptMessage {
+    /// A plain text message.
+    pub fn text(role: Role, content: impl Into<String>) -> Self {
+        Self {
+            role,
+            content: content.into(),
+            tool_calls: Vec::new(),
+            tool_call_id: None,
+        }
+    }
+
+    /// A stored message as the model sees it: an assistant message's
+    /// `metadata.tool_calls` (`[{id, name, arguments}]`) and a tool
+    /// message's `metadata.tool_call_id` are carried over.
+    pub fn from_message(message: &crate::message::Message) -> Self {
+        let meta = message.metadata.as_ref();
+        let tool_calls = meta
+            .and_then(|m| m.get("tool_calls"))
+            .and_then(serde_json::Value::as_array)
+            .map(|calls| {
+                calls
+                    .iter()
+                    .filter_map(|c| {
+                        Some(ToolCall {
+                            id: c.get("id")?.as_str()?.to_owned(),
+                            name: c.get("name")?.as_str()?.to_owned(),
+                            arguments: c.get("arguments")?.as_str()?.to_owned(),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let tool_call_id = meta
+            .and_then(|m| m.get("tool_call_id"))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        Self {
+            role: message.role,
+            content: message.content.clone(),
+            tool_calls,
+            tool_call_id,
+        }
+    }
 }
 
 /// A function the model may call (agent mode).

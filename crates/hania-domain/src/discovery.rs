@@ -83,14 +83,8 @@ impl DiscoveryRequest {
             user.push_str(&format!("\n\nSource {}:\n{source}", index + 1));
         }
         vec![
-            PromptMessage {
-                role: Role::System,
-                content: DRAFTING_INSTRUCTIONS.to_owned(),
-            },
-            PromptMessage {
-                role: Role::User,
-                content: user,
-            },
+            PromptMessage::text(Role::System, DRAFTING_INSTRUCTIONS.to_owned()),
+            PromptMessage::text(Role::User, user),
         ]
     }
 

@@ -7,6 +7,7 @@
 
 pub mod offline;
 pub mod openai;
+mod prompt_message;
 pub mod sse;
 
 pub use offline::{OFFLINE_MODEL, OfflineProvider};

@@ -83,14 +83,8 @@ mod tests {
         CompletionRequest {
             model: "gpt-4o-mini".into(),
             messages: vec![
-                PromptMessage {
-                    role: Role::System,
-                    content: "Be brief.".into(),
-                },
-                PromptMessage {
-                    role: Role::User,
-                    content: "Hello there".into(),
-                },
+                PromptMessage::text(Role::System, "Be brief."),
+                PromptMessage::text(Role::User, "Hello there"),
             ],
             temperature: None,
             max_tokens: None,

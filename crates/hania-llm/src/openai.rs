@@ -116,7 +116,7 @@ fn body(request: &CompletionRequest, stream: bool) -> Value {
     let messages: Vec<Value> = request
         .messages
         .iter()
-        .map(|m| json!({"role": m.role.as_str(), "content": m.content}))
+        .map(crate::prompt_message::to_openai)
         .collect();
     let mut body = json!({"model": request.model, "messages": messages, "stream": stream});
     if stream {

@@ -15,14 +15,8 @@ fn request() -> CompletionRequest {
     CompletionRequest {
         model: "gpt-test".into(),
         messages: vec![
-            PromptMessage {
-                role: Role::System,
-                content: "Be brief.".into(),
-            },
-            PromptMessage {
-                role: Role::User,
-                content: "Hello".into(),
-            },
+            PromptMessage::text(Role::System, "Be brief."),
+            PromptMessage::text(Role::User, "Hello"),
         ],
         temperature: Some(0.5),
         max_tokens: None,

@@ -68,10 +68,7 @@ fn turn() -> ModelTurn {
         conversation_id: ConversationId::from_uuid(Uuid::from_u128(5)),
         request: CompletionRequest {
             model: "m".into(),
-            messages: vec![PromptMessage {
-                role: Role::User,
-                content: "hello there".into(),
-            }],
+            messages: vec![PromptMessage::text(Role::User, "hello there")],
             temperature: None,
             max_tokens: None,
             tools: vec![],
