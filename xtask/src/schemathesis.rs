@@ -11,7 +11,7 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -63,8 +63,23 @@ fn http(port: u16, method: &str, path: &str, body: Option<&str>) -> Result<(u16,
     Ok((status, body))
 }
 
-fn start_server(root: &Path, database_url: &str, port: u16) -> Result<Server> {
-    let child = Command::new(root.join("target/debug/hania"))
+/// Where cargo builds (it honours `CARGO_TARGET_DIR` and config files).
+fn target_dir(root: &Path) -> Result<PathBuf> {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .current_dir(root)
+        .output()
+        .context("running cargo metadata")?;
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&output.stdout).context("reading cargo metadata")?;
+    metadata["target_directory"]
+        .as_str()
+        .map(PathBuf::from)
+        .context("cargo metadata names no target directory")
+}
+
+fn start_server(binary: &Path, database_url: &str, port: u16) -> Result<Server> {
+    let child = Command::new(binary)
         .arg("serve")
         .env("DATABASE_URL", database_url)
         .env("HANIA_BIND", format!("127.0.0.1:{port}"))
@@ -74,7 +89,7 @@ fn start_server(root: &Path, database_url: &str, port: u16) -> Result<Server> {
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()
-        .context("starting target/debug/hania")?;
+        .with_context(|| format!("starting {}", binary.display()))?;
     let mut server = Server(child);
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
@@ -106,10 +121,10 @@ fn run_key(port: u16) -> Result<(String, String)> {
     Ok((field("id")?, field("api_key")?))
 }
 
-fn fuzz(root: &Path, backend: &str, database_url: &str, seconds: u64) -> Result<()> {
+fn fuzz(root: &Path, binary: &Path, backend: &str, database_url: &str, seconds: u64) -> Result<()> {
     println!("==> schemathesis on {backend} ({seconds} s)");
     let port = free_port()?;
-    let _server = start_server(root, database_url, port)?;
+    let _server = start_server(binary, database_url, port)?;
     let (key_id, key) = run_key(port)?;
     let folder = root.join("tests/schemathesis");
     let status = Command::new("python3")
@@ -150,9 +165,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         None => DEFAULT_SECONDS,
     };
     crate::checks::cargo(&["build", "--package", "hania-server", "--bin", "hania"])?;
+    let binary = target_dir(root)?.join("debug/hania");
     let dir = tempfile::tempdir()?;
     let sqlite = format!("sqlite://{}", dir.path().join("fuzz.db").display());
-    fuzz(root, "sqlite", &sqlite, seconds)?;
+    fuzz(root, &binary, "sqlite", &sqlite, seconds)?;
     let pg = hania_test_postgres::TempPostgres::start();
-    fuzz(root, "postgres", &pg.url(), seconds)
+    fuzz(root, &binary, "postgres", &pg.url(), seconds)
 }
