@@ -58,13 +58,7 @@ async fn a_greeting_opens_then_the_model_answers_in_the_same_thread(app: TestApp
             .starts_with("[offline]")
     );
 
-    let (_, detail) = app
-        .json(
-            Method::GET,
-            &format!("/api/v1/conversations/{conversation}"),
-            None,
-        )
-        .await;
+    let (_, detail) = app.conversation(&conversation).await;
     let roles: Vec<&str> = detail["data"]["messages"]
         .as_array()
         .unwrap()

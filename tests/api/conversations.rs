@@ -142,9 +142,7 @@ async fn conversations_follow_the_seed(app: TestApp) {
     assert_eq!(page["data"].as_array().unwrap().len(), 1);
     assert_eq!(page["data"][0]["id"], json!(old));
 
-    let (status, got) = app
-        .json(Method::GET, &format!("/api/v1/conversations/{new}"), None)
-        .await;
+    let (status, got) = app.conversation(&new).await;
     assert_eq!(status, 200);
     let messages = got["data"]["messages"].as_array().unwrap();
     assert_eq!(
@@ -182,9 +180,7 @@ async fn conversations_follow_the_seed(app: TestApp) {
         )
         .await;
     assert_eq!(status, 200);
-    let (status, gone) = app
-        .json(Method::GET, &format!("/api/v1/conversations/{new}"), None)
-        .await;
+    let (status, gone) = app.conversation(&new).await;
     assert_eq!((status, gone["code"].as_str()), (404, Some("NOT_FOUND")));
     let (status, _) = app
         .json(

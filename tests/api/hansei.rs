@@ -1,7 +1,7 @@
 //! The Hansei-compatible dialect (seed `003_*`), driven the way a Hansei
 //! client does: `X-API-KEY`, the seed's own bodies, `{code, message}` errors.
 
-use hania_blackbox::{Backend, Method, TestApp, on_both_backends, spawn_with_mock};
+use hania_blackbox::{Backend, TestApp, on_both_backends, spawn_with_mock};
 use hania_domain::billing::BillingStatus;
 use hania_mock_llm::MockLlm;
 use reqwest::Response;
@@ -105,13 +105,7 @@ async fn the_seed_example_works_and_conversations_continue(backend: Backend) {
 
     // The same conversation through the native API, channel `api`, with
     // the answer's id.
-    let (_, detail) = app
-        .json(
-            Method::GET,
-            &format!("/api/v1/conversations/{conversation}"),
-            None,
-        )
-        .await;
+    let (_, detail) = app.conversation(&conversation).await;
     assert_eq!(detail["data"]["channel"], "api");
     let messages = detail["data"]["messages"].as_array().unwrap();
     assert_eq!(messages.len(), 4);

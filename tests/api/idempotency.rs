@@ -51,13 +51,7 @@ async fn a_retried_request_is_answered_once(backend: Backend) {
     assert_eq!((status, &first), (status2, &second), "the same answer");
     assert_eq!(mock.requests().len(), 1, "the model ran once");
     let conversation = first["data"]["conversation_id"].as_str().unwrap();
-    let (_, detail) = app
-        .json(
-            Method::GET,
-            &format!("/api/v1/conversations/{conversation}"),
-            None,
-        )
-        .await;
+    let (_, detail) = app.conversation(conversation).await;
     assert_eq!(
         detail["data"]["messages"].as_array().unwrap().len(),
         2,

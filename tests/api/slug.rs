@@ -107,13 +107,7 @@ async fn the_seed_examples_work(backend: Backend) {
     let (status, json) = status_and_json(post(&app, "support-agent", key, &continued).await).await;
     assert_eq!(status, 200, "{json}");
     assert_eq!(json["data"]["conversationId"], conversation.as_str());
-    let (_, detail) = app
-        .json(
-            Method::GET,
-            &format!("/api/v1/conversations/{conversation}"),
-            None,
-        )
-        .await;
+    let (_, detail) = app.conversation(&conversation).await;
     assert_eq!(detail["data"]["channel"], "api");
     assert_eq!(detail["data"]["messages"].as_array().unwrap().len(), 4);
 

@@ -62,13 +62,7 @@ async fn a_stall_mid_answer_ends_the_turn_after_the_idle_timeout(backend: Backen
     );
     assert!(events.iter().any(|(name, _)| name == "delta"), "{text}");
     let conversation = events[0].1["conversation_id"].as_str().unwrap().to_owned();
-    let (_, detail) = app
-        .json(
-            Method::GET,
-            &format!("/api/v1/conversations/{conversation}"),
-            None,
-        )
-        .await;
+    let (_, detail) = app.conversation(&conversation).await;
     let reply = &detail["data"]["messages"][1];
     assert_eq!(reply["role"], "assistant", "{detail}");
     let metadata: Value = serde_json::from_str(reply["metadata"].as_str().unwrap()).unwrap();

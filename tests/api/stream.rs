@@ -202,13 +202,7 @@ async fn a_client_hang_up_cancels_upstream_and_keeps_the_partial_reply(backend: 
     // The partial reply is stored, marked interrupted, and charged.
     let mut reply = Value::Null;
     for _ in 0..100 {
-        let (_, detail) = app
-            .json(
-                Method::GET,
-                &format!("/api/v1/conversations/{conversation}"),
-                None,
-            )
-            .await;
+        let (_, detail) = app.conversation(&conversation).await;
         if let Some(m) = detail["data"]["messages"].as_array().and_then(|m| m.get(1)) {
             reply = m.clone();
             break;

@@ -170,6 +170,13 @@ impl TestApp {
         read(response).await
     }
 
+    /// `GET /api/v1/conversations/{id}` with the full-access key: status
+    /// and body.
+    pub async fn conversation(&self, id: &str) -> (u16, Value) {
+        self.json(Method::GET, &format!("/api/v1/conversations/{id}"), None)
+            .await
+    }
+
     /// Creates a bot through the API and returns its id.
     pub async fn create_bot(&self, key: &str, body: Value) -> String {
         let response = self

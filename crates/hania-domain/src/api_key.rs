@@ -81,12 +81,11 @@ pub struct KeySecret(String);
 impl KeySecret {
     /// Builds a secret of `family` from 160 random bits.
     pub fn from_random(family: KeyFamily, random: [u8; KEY_SECRET_BYTES]) -> Self {
-        let mut text = String::with_capacity(family.prefix().len() + 2 * KEY_SECRET_BYTES);
-        text.push_str(family.prefix());
-        for byte in random {
-            text.push_str(&format!("{byte:02x}"));
-        }
-        Self(text)
+        Self(format!(
+            "{}{}",
+            family.prefix(),
+            crate::hex::encode(&random)
+        ))
     }
 
     /// Accepts text that has the exact shape of a key: a known prefix and 40
@@ -149,7 +148,7 @@ pub struct KeyHash(pub [u8; 32]);
 impl KeyHash {
     /// Lowercase hex, as stored.
     pub fn to_hex(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
+        crate::hex::encode(&self.0)
     }
 
     /// Parses 64 hex characters.

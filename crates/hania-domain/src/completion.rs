@@ -36,32 +36,22 @@ impl PromptMessage {
     /// `metadata.tool_calls` (`[{id, name, arguments}]`) and a tool
     /// message's `metadata.tool_call_id` are carried over.
     pub fn from_message(message: &crate::message::Message) -> Self {
-        let meta = message.metadata.as_ref();
-        let tool_calls = meta
-            .and_then(|m| m.get("tool_calls"))
-            .and_then(serde_json::Value::as_array)
-            .map(|calls| {
-                calls
-                    .iter()
-                    .filter_map(|c| {
-                        Some(ToolCall {
-                            id: c.get("id")?.as_str()?.to_owned(),
-                            name: c.get("name")?.as_str()?.to_owned(),
-                            arguments: c.get("arguments")?.as_str()?.to_owned(),
-                        })
-                    })
-                    .collect()
+        let tool_calls = message
+            .tool_calls()
+            .iter()
+            .filter_map(|c| {
+                Some(ToolCall {
+                    id: c.get("id")?.as_str()?.to_owned(),
+                    name: c.get("name")?.as_str()?.to_owned(),
+                    arguments: c.get("arguments")?.as_str()?.to_owned(),
+                })
             })
-            .unwrap_or_default();
-        let tool_call_id = meta
-            .and_then(|m| m.get("tool_call_id"))
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned);
+            .collect();
         Self {
             role: message.role,
             content: message.content.clone(),
             tool_calls,
-            tool_call_id,
+            tool_call_id: message.answered_call().map(str::to_owned),
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod conversation;
 pub mod cron;
 pub mod discovery;
 pub mod field_update;
+pub mod hex;
 pub mod hook;
 pub mod ids;
 pub mod ledger;

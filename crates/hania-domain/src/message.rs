@@ -38,6 +38,27 @@ pub struct Message {
     pub created_at: OffsetDateTime,
 }
 
+impl Message {
+    /// The calls an assistant message asked for: its `metadata.tool_calls`,
+    /// `[{"id", "name", "arguments"}]` (none for other messages).
+    pub fn tool_calls(&self) -> &[serde_json::Value] {
+        let calls = self
+            .metadata
+            .as_ref()
+            .and_then(|m| m.get("tool_calls"))
+            .and_then(serde_json::Value::as_array);
+        match calls {
+            Some(calls) if self.role == Role::Assistant => calls,
+            _ => &[],
+        }
+    }
+
+    /// The call a `tool` message answers: its `metadata.tool_call_id`.
+    pub fn answered_call(&self) -> Option<&str> {
+        self.metadata.as_ref()?.get("tool_call_id")?.as_str()
+    }
+}
+
 /// A message to append; the store assigns its position.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewMessage {

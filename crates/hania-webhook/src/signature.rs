@@ -1,5 +1,6 @@
 //! What a receiver uses to trust and deduplicate a call.
 
+use hania_domain::hex::encode;
 use hania_domain::ports::ToolInvocation;
 use ring::{digest, hmac};
 
@@ -7,7 +8,7 @@ use ring::{digest, hmac};
 pub fn signature_header(secret: &str, unix_seconds: i64, body: &str) -> String {
     let key = hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes());
     let tag = hmac::sign(&key, format!("{unix_seconds}.{body}").as_bytes());
-    format!("t={unix_seconds},v1={}", hex(tag.as_ref()))
+    format!("t={unix_seconds},v1={}", encode(tag.as_ref()))
 }
 
 /// The same for every attempt of one call: a digest of the conversation
@@ -15,13 +16,5 @@ pub fn signature_header(secret: &str, unix_seconds: i64, body: &str) -> String {
 pub fn idempotency_key(invocation: &ToolInvocation) -> String {
     let seed = format!("{}:{}", invocation.conversation, invocation.call.id);
     let sum = digest::digest(&digest::SHA256, seed.as_bytes());
-    format!("hania-tool-{}", hex(&sum.as_ref()[..16]))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::new(), |mut text, b| {
-        let _ = write!(text, "{b:02x}");
-        text
-    })
+    format!("hania-tool-{}", encode(&sum.as_ref()[..16]))
 }

@@ -41,13 +41,11 @@ pub fn build_prompt(system: &str, history: &[Message], budget: u32) -> Vec<Promp
             .iter()
             .map(|m| {
                 estimate_tokens(&m.content)
-                    + calls_of(m).map_or(0, |calls| {
-                        calls
-                            .iter()
-                            .filter_map(|c| c.get("arguments")?.as_str())
-                            .map(estimate_tokens)
-                            .fold(0, u32::saturating_add)
-                    })
+                    + m.tool_calls()
+                        .iter()
+                        .filter_map(|c| c.get("arguments")?.as_str())
+                        .map(estimate_tokens)
+                        .fold(0, u32::saturating_add)
             })
             .fold(0, u32::saturating_add);
         if i > 0 && cost > remaining {
@@ -70,23 +68,12 @@ pub fn build_prompt(system: &str, history: &[Message], budget: u32) -> Vec<Promp
     prompt
 }
 
-/// An assistant message's non-empty `metadata.tool_calls`.
-fn calls_of(message: &Message) -> Option<&Vec<serde_json::Value>> {
-    let calls = message.metadata.as_ref()?.get("tool_calls")?.as_array()?;
-    (message.role == Role::Assistant && !calls.is_empty()).then_some(calls)
-}
-
 /// Whether the assistant message `asking` asked for the call `id`.
 fn asked_for(asking: &Message, id: &str) -> bool {
-    calls_of(asking).is_some_and(|calls| {
-        calls
-            .iter()
-            .any(|c| c.get("id").and_then(|v| v.as_str()) == Some(id))
-    })
-}
-
-fn answers(message: &Message) -> Option<&str> {
-    message.metadata.as_ref()?.get("tool_call_id")?.as_str()
+    asking
+        .tool_calls()
+        .iter()
+        .any(|c| c.get("id").and_then(|v| v.as_str()) == Some(id))
 }
 
 /// The history in units the model may see: a user or plain assistant
@@ -95,11 +82,11 @@ fn answers(message: &Message) -> Option<&str> {
 fn units(history: &[Message]) -> Vec<Vec<&Message>> {
     let mut units: Vec<Vec<&Message>> = Vec::new();
     let mut open: Option<Vec<&Message>> = None;
-    let complete = |unit: &[&Message]| calls_of(unit[0]).is_some_and(|c| c.len() + 1 == unit.len());
+    let complete = |unit: &[&Message]| unit[0].tool_calls().len() + 1 == unit.len();
     for message in history {
         if message.role == Role::Tool {
-            if let (Some(unit), Some(id)) = (open.as_mut(), answers(message)) {
-                let answered = unit.iter().any(|m| answers(m) == Some(id));
+            if let (Some(unit), Some(id)) = (open.as_mut(), message.answered_call()) {
+                let answered = unit.iter().any(|m| m.answered_call() == Some(id));
                 if asked_for(unit[0], id) && !answered {
                     unit.push(message);
                 }
@@ -110,7 +97,7 @@ fn units(history: &[Message]) -> Vec<Vec<&Message>> {
             units.push(unit);
         }
         match message.role {
-            Role::Assistant if calls_of(message).is_some() => open = Some(vec![message]),
+            Role::Assistant if !message.tool_calls().is_empty() => open = Some(vec![message]),
             Role::User | Role::Assistant => units.push(vec![message]),
             Role::System | Role::Tool => {}
         }

@@ -32,13 +32,7 @@ pub struct ToolChanges {
 
 /// A new `whsec_…` signing secret from random bytes.
 fn signing_secret(random: [u8; crate::api_key::KEY_SECRET_BYTES]) -> String {
-    use std::fmt::Write;
-    random
-        .iter()
-        .fold(String::from("whsec_"), |mut text, byte| {
-            let _ = write!(text, "{byte:02x}");
-            text
-        })
+    format!("whsec_{}", crate::hex::encode(&random))
 }
 
 /// Manages tool configurations. URLs are checked against the outbound

@@ -58,7 +58,7 @@ fn fingerprint(req: &HttpRequest, body: &[u8]) -> String {
     hash.update(req.path().as_bytes());
     hash.update([0]);
     hash.update(body);
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hania_domain::hex::encode(&hash.finalize())
 }
 
 /// Checks the request's `Idempotency-Key`, if any.
