@@ -3,6 +3,7 @@
 
 use time::OffsetDateTime;
 
+use crate::agent;
 use crate::bot::{Bot, BotStatus, BotType, TtsProvider};
 use crate::cron::CronSchedule;
 use crate::field_update::FieldUpdate;
@@ -260,12 +261,13 @@ impl Bot {
             .apply_to(&mut self.agent_goal);
         c.output_config
             .try_map(object("output_config"))?
+            .try_map(|config| agent::answer_format(Some(&config)).map(|_| config))?
             .apply_to(&mut self.output_config);
         c.max_iterations
-            .try_map(within("max_iterations", 1, 100))?
+            .try_map(within("max_iterations", 1, agent::MAX_ITERATIONS))?
             .apply_to(&mut self.max_iterations);
         c.timeout_seconds
-            .try_map(within("timeout_seconds", 1, 3_600))?
+            .try_map(within("timeout_seconds", 1, agent::MAX_TIMEOUT_SECONDS))?
             .apply_to(&mut self.timeout_seconds);
         c.metadata
             .try_map(|v| Metadata::from_json(&v))?

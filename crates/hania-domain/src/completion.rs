@@ -91,9 +91,33 @@ pub struct CompletionRequest {
     pub max_tokens: Option<u32>,
     /// Functions the model may call.
     pub tools: Vec<ToolSpec>,
-    /// Ask for a single JSON object as the answer (OpenAI's
-    /// `response_format: {"type": "json_object"}`).
-    pub json_output: bool,
+    /// The form the answer must take.
+    pub format: AnswerFormat,
+}
+
+/// The form a model's answer must take (OpenAI's `response_format`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum AnswerFormat {
+    /// Free text.
+    #[default]
+    Text,
+    /// A single JSON object (`{"type": "json_object"}`).
+    JsonObject,
+    /// JSON matching a schema (`{"type": "json_schema", "json_schema":
+    /// {"name", "schema"}}`).
+    JsonSchema {
+        /// The schema's name (letters, digits, `_` and `-`).
+        name: String,
+        /// The JSON Schema the answer must match.
+        schema: serde_json::Value,
+    },
+}
+
+impl AnswerFormat {
+    /// Whether the answer must be JSON.
+    pub fn is_json(&self) -> bool {
+        !matches!(self, AnswerFormat::Text)
+    }
 }
 
 /// Tokens a turn used.

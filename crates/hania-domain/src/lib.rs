@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod ability;
+pub mod agent;
 pub mod api_key;
 pub mod billing;
 pub mod bot;

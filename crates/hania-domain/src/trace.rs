@@ -15,6 +15,10 @@ pub mod action_types {
     pub const GREETING: &str = "greeting";
     /// A post-call hook run.
     pub const POST_CALL_HOOK: &str = "post_call_hook";
+    /// An agent turn reached `max_iterations`: its last call had no tools.
+    pub const AGENT_LIMIT: &str = "agent_limit";
+    /// The billing policy refused a further model call of a turn.
+    pub const BILLING: &str = "billing";
 }
 
 /// A stored trace step, with every field of the seed's trace.

@@ -8,8 +8,10 @@
 use actix_web::HttpResponse;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::web::{self, Bytes};
+use async_trait::async_trait;
 use hania_domain::ids::ConversationId;
-use hania_domain::services::{ChatReply, ModelTurn, PreparedTurn, StreamOutcome};
+use hania_domain::ports::{HungUp, TurnEvent, TurnObserver};
+use hania_domain::services::{ChatError, ChatReply, Delivery, ModelTurn, PreparedTurn};
 
 use crate::middleware::idempotency::{ReplayKey, remember_stream};
 use crate::state::AppState;
@@ -22,6 +24,9 @@ pub(crate) struct StreamFormat {
     pub(crate) start: fn(ConversationId) -> Option<Bytes>,
     /// Each text delta.
     pub(crate) delta: DeltaFormat,
+    /// A tool call or result, for dialects that show them (`None`: not
+    /// shown).
+    pub(crate) tool_event: fn(&TurnEvent) -> Option<Bytes>,
     /// The end of a complete answer.
     pub(crate) done: fn(&ChatReply) -> Bytes,
     /// The end of a failed one.
@@ -36,7 +41,7 @@ pub(crate) fn respond(
     format: &'static StreamFormat,
     replay: ReplayKey,
 ) -> HttpResponse {
-    let (mut sink, mut response) = sse::open(replay.is_some());
+    let (sink, mut response) = sse::open(replay.is_some());
     let conversation_id = match &prepared {
         PreparedTurn::Answered(reply) => reply.conversation_id,
         PreparedTurn::Model(turn) => turn.conversation_id,
@@ -65,68 +70,69 @@ pub(crate) fn respond(
     response
 }
 
-/// Drives the provider stream, then records the outcome and ends the
-/// stream with `done` or `error` (unless the client already left).
+/// Runs the turn in the domain, rendering its events as they come (with
+/// keep-alive comments in silences), then ends the stream with `done` or
+/// `error`. After a hang-up nobody hears the end, but a replay of this
+/// stream (a retry with its Idempotency-Key) must end with a terminal
+/// event too.
 async fn pump(
     state: web::Data<AppState>,
     turn: ModelTurn,
     format: &'static StreamFormat,
-    mut sink: Sink,
+    sink: Sink,
     replay: ReplayKey,
 ) {
-    let started = state.clock.now();
-    let started_ok = match (format.start)(turn.conversation_id) {
-        Some(start) => sink.send(start).await.is_ok(),
-        None => true,
+    if let Some(start) = (format.start)(turn.conversation_id) {
+        // A client already gone is noticed by the turn itself.
+        let _ = sink.send(start).await;
+    }
+    let relay = Relay {
+        sink: &sink,
+        format,
     };
-    let outcome = if !started_ok {
-        StreamOutcome {
-            interrupted: true,
-            ..StreamOutcome::default()
+    let answer = state.chat.answer(turn, &relay, Delivery::Streamed);
+    let result = sse::keep_alive_while(answer, &sink, state.stream_keep_alive).await;
+    match result {
+        Err(ChatError::ClientGone) => sink.record((format.error)(ApiError::StreamInterrupted)),
+        Ok(reply) => {
+            let _ = sink.send((format.done)(&reply)).await;
         }
-    } else {
-        let opening = state.chat.open_stream(&turn);
-        match sse::wait_with_keep_alive(opening, &sink, state.stream_keep_alive).await {
-            Err(sse::Gone) => StreamOutcome {
-                interrupted: true,
-                ..StreamOutcome::default()
-            },
-            Ok(Err(error)) => StreamOutcome {
-                error: Some(error),
-                ..StreamOutcome::default()
-            },
-            // The provider stream is dropped at the end of this arm: an
-            // unfinished upstream request ends there.
-            Ok(Ok(mut stream)) => {
-                sse::relay(
-                    &mut stream,
-                    &mut sink,
-                    state.stream_keep_alive,
-                    format.delta,
-                )
-                .await
-            }
+        Err(error) => {
+            let _ = sink.send((format.error)(error.into())).await;
         }
-    };
-    let interrupted = outcome.interrupted;
-    let result = state.chat.finish_stream(turn, started, outcome).await;
-    if interrupted {
-        // Nobody hears it now, but a replay of this stream (a retry with
-        // its Idempotency-Key) must end with a terminal event too.
-        sink.record((format.error)(ApiError::StreamInterrupted));
-    } else {
-        let last = match result {
-            Ok(reply) => (format.done)(&reply),
-            Err(error) => (format.error)(error.into()),
-        };
-        let _ = sink.send(last).await;
     }
     remember(&state, replay, sink).await;
+}
+
+/// The domain's view of the client: events rendered in the dialect's
+/// format; a hang-up is the channel closing.
+struct Relay<'a> {
+    sink: &'a Sink,
+    format: &'static StreamFormat,
+}
+
+#[async_trait]
+impl TurnObserver for Relay<'_> {
+    async fn emit(&self, event: TurnEvent) -> Result<(), HungUp> {
+        let bytes = match &event {
+            TurnEvent::Delta(text) => Some((self.format.delta)(text)),
+            other => (self.format.tool_event)(other),
+        };
+        match bytes {
+            Some(bytes) => self.sink.send(bytes).await.map_err(|_| HungUp),
+            None if self.sink.is_gone() => Err(HungUp),
+            None => Ok(()),
+        }
+    }
+
+    async fn hung_up(&self) {
+        self.sink.gone().await;
+    }
 }
 
 /// Stores the transcript for replays, then ends the stream: the client
 /// sees the end only once a retry would find the stored answer.
 async fn remember(state: &AppState, replay: ReplayKey, sink: Sink) {
-    remember_stream(state.store.as_ref(), replay, sink.transcript()).await;
+    remember_stream(state.store.as_ref(), replay, sink.transcript().as_deref()).await;
     drop(sink);
 }

@@ -94,6 +94,7 @@ impl From<&ChatReply> for SlugChatReply {
 pub const SLUG_STREAM: StreamFormat = StreamFormat {
     start: |_| None,
     delta: |text| sse::data_line(&json!({ "chunk": text }).to_string()),
+    tool_event: |_| None,
     done: |_| sse::data_line("[DONE]"),
     error: |error| {
         let line = json!({ "error": error_detail(&error) }).to_string();

@@ -31,7 +31,7 @@ impl OfflineProvider {
         );
         // Asked for JSON, it still answers JSON: the notice as the
         // `system_prompt` of a draft (see `hania_domain::discovery`).
-        let content = if request.json_output {
+        let content = if request.format.is_json() {
             serde_json::json!({ "system_prompt": notice }).to_string()
         } else {
             notice
@@ -75,7 +75,7 @@ impl ModelProvider for OfflineProvider {
 #[cfg(test)]
 mod tests {
     use futures::StreamExt;
-    use hania_domain::completion::PromptMessage;
+    use hania_domain::completion::{AnswerFormat, PromptMessage};
 
     use super::*;
 
@@ -89,14 +89,14 @@ mod tests {
             temperature: None,
             max_tokens: None,
             tools: vec![],
-            json_output: false,
+            format: AnswerFormat::Text,
         }
     }
 
     #[tokio::test]
     async fn offline_json_answers_are_json_that_say_so() {
         let mut asked = request();
-        asked.json_output = true;
+        asked.format = AnswerFormat::JsonObject;
         let whole = OfflineProvider.complete(&asked).await.unwrap();
         let value: serde_json::Value = serde_json::from_str(&whole.content).unwrap();
         let prompt = value["system_prompt"].as_str().unwrap();

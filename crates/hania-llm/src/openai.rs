@@ -12,8 +12,8 @@ use async_trait::async_trait;
 use eventsource_stream::Eventsource;
 use futures::StreamExt;
 use hania_domain::completion::{
-    Completion, CompletionRequest, CompletionStream, ProviderError, StreamChunk, TokenUsage,
-    ToolCall,
+    AnswerFormat, Completion, CompletionRequest, CompletionStream, ProviderError, StreamChunk,
+    TokenUsage, ToolCall,
 };
 use hania_domain::ports::ModelProvider;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
@@ -128,8 +128,13 @@ fn body(request: &CompletionRequest, stream: bool) -> Value {
     if let Some(max) = request.max_tokens {
         body["max_tokens"] = json!(max);
     }
-    if request.json_output {
-        body["response_format"] = json!({"type": "json_object"});
+    match &request.format {
+        AnswerFormat::Text => {}
+        AnswerFormat::JsonObject => body["response_format"] = json!({"type": "json_object"}),
+        AnswerFormat::JsonSchema { name, schema } => {
+            body["response_format"] =
+                json!({"type": "json_schema", "json_schema": {"name": name, "schema": schema}});
+        }
     }
     if !request.tools.is_empty() {
         body["tools"] = request
@@ -326,74 +331,5 @@ where
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn statuses_map_to_the_ports_errors() {
-        let mut headers = HeaderMap::new();
-        headers.insert(RETRY_AFTER, "7".parse().unwrap());
-        assert_eq!(
-            status_error(429, &headers, ""),
-            ProviderError::RateLimited {
-                retry_after: Some(7)
-            }
-        );
-        assert_eq!(
-            status_error(504, &HeaderMap::new(), ""),
-            ProviderError::Timeout
-        );
-        let bad = status_error(
-            400,
-            &HeaderMap::new(),
-            r#"{"error": {"message": "model not found"}}"#,
-        );
-        assert_eq!(
-            bad,
-            ProviderError::BadRequest("HTTP 400: model not found".into())
-        );
-        assert!(
-            matches!(status_error(503, &HeaderMap::new(), "down"), ProviderError::Unavailable(m) if m.contains("down"))
-        );
-    }
-
-    #[test]
-    fn stream_requests_ask_for_usage() {
-        let request = CompletionRequest {
-            model: "m".into(),
-            messages: vec![],
-            temperature: Some(0.2),
-            max_tokens: None,
-            tools: vec![],
-            json_output: false,
-        };
-        let b = body(&request, true);
-        assert_eq!(
-            (
-                b["stream"].clone(),
-                b["stream_options"]["include_usage"].clone()
-            ),
-            (json!(true), json!(true))
-        );
-        assert_eq!(b["temperature"], 0.2);
-        assert!(b.get("tools").is_none() && body(&request, false).get("stream_options").is_none());
-    }
-
-    #[test]
-    fn json_output_asks_for_a_json_object() {
-        let mut request = CompletionRequest {
-            model: "m".into(),
-            messages: vec![],
-            temperature: None,
-            max_tokens: None,
-            tools: vec![],
-            json_output: false,
-        };
-        assert!(body(&request, false).get("response_format").is_none());
-        request.json_output = true;
-        assert_eq!(
-            body(&request, false)["response_format"],
-            json!({"type": "json_object"})
-        );
-    }
-}
+#[path = "openai_tests.rs"]
+mod tests;

@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use futures::StreamExt;
-use hania_domain::completion::{CompletionRequest, PromptMessage, ProviderError, StreamChunk};
+use hania_domain::completion::{
+    AnswerFormat, CompletionRequest, PromptMessage, ProviderError, StreamChunk,
+};
 use hania_domain::message::Role;
 use hania_domain::ports::ModelProvider;
 use hania_llm::{OpenAiConfig, OpenAiProvider};
@@ -21,7 +23,7 @@ fn request() -> CompletionRequest {
         temperature: Some(0.5),
         max_tokens: None,
         tools: vec![],
-        json_output: false,
+        format: AnswerFormat::Text,
     }
 }
 

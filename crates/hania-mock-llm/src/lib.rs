@@ -51,7 +51,10 @@ pub enum Fault {
 /// Behaviour of the mock.
 #[derive(Debug, Clone)]
 pub struct MockConfig {
-    /// The answer text; streamed word by word.
+    /// The answer text; streamed word by word. `{tool_results}` in it is
+    /// replaced by the contents of the `tool` messages after the last
+    /// `user` message, joined by `; ` (so agent tests see the results
+    /// reach the model).
     pub reply: String,
     /// Wait before the response head is sent (a provider queueing the
     /// request).
@@ -174,13 +177,14 @@ async fn completions(shared: web::Data<Shared>, body: web::Json<Value>) -> HttpR
         let stream = body["stream"].as_bool().unwrap_or(false);
         return tool_script::respond(stream, &model, &calls);
     }
-    let words = tokens(&config.reply);
+    let reply = tool_script::with_results(&config.reply, &body);
+    let words = tokens(&reply);
     let usage = json!({"prompt_tokens": prompt_tokens(&body), "completion_tokens": words.len()});
     if !body["stream"].as_bool().unwrap_or(false) {
         tokio::time::sleep(config.first_token_latency).await;
         let answer = json!({
             "object": "chat.completion", "model": model,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": config.reply}, "finish_reason": "stop"}],
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": reply}, "finish_reason": "stop"}],
             "usage": usage,
         });
         if config.fault == Fault::StallMidStream {

@@ -102,6 +102,24 @@ pub(crate) fn respond(
         .body(Bytes::from(text))
 }
 
+/// `reply` with `{tool_results}` replaced by the contents of the `tool`
+/// messages after the last `user` message of the request `body`.
+pub(crate) fn with_results(reply: &str, body: &Value) -> String {
+    if !reply.contains("{tool_results}") {
+        return reply.to_owned();
+    }
+    let messages = body["messages"].as_array().cloned().unwrap_or_default();
+    let mut results: Vec<String> = messages
+        .iter()
+        .rev()
+        .take_while(|m| m["role"] != "user")
+        .filter(|m| m["role"] == "tool")
+        .map(|m| m["content"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    results.reverse();
+    reply.replace("{tool_results}", &results.join("; "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

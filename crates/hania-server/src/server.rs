@@ -9,6 +9,7 @@ use hania_domain::api_key::KeySecret;
 use hania_domain::ports::{Clock, IdGenerator, Storage};
 use hania_domain::services::{Bootstrap, WorkspaceService};
 use hania_http::{AppState, InMemoryRateLimiter, app};
+use hania_webhook::WebhookExecutor;
 
 use crate::config::Config;
 use crate::store::open_store;
@@ -55,16 +56,18 @@ pub async fn bootstrap(store: Arc<dyn Storage>, config: &Config) -> Result<Optio
 pub async fn start(config: &Config, workers: Option<usize>) -> Result<Running> {
     let store = open_store(&config.database_url()).await?;
     let bootstrap = bootstrap(store.clone(), config).await?;
+    let policy = config.outbound_policy()?;
     let mut state = AppState::new(
         store,
         Arc::new(SystemClock),
         Arc::new(RandomIds),
         Arc::new(InMemoryRateLimiter::default()),
         crate::llm::provider(config)?,
+        Arc::new(WebhookExecutor::new(policy.clone())),
         crate::llm::chat_settings(config)?,
     );
     state.stream_keep_alive = config.stream_keep_alive()?;
-    state.set_outbound_policy(config.outbound_policy()?);
+    state.set_outbound_policy(policy);
     let state = web::Data::new(state);
     let mut server =
         HttpServer::new(move || app(state.clone())).shutdown_timeout(SHUTDOWN_GRACE_SECONDS);

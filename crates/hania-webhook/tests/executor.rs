@@ -3,9 +3,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "common/receiver.rs"]
-mod receiver;
-
 use std::time::Duration;
 
 use hania_domain::completion::ToolCall;
@@ -13,8 +10,8 @@ use hania_domain::ids::{BotId, ConversationId, ToolConfigId, WorkspaceId};
 use hania_domain::outbound::OutboundPolicy;
 use hania_domain::ports::{ToolExecutor, ToolInvocation};
 use hania_domain::tool::{SecretHeader, ToolConfig, ToolKind, WebhookTool};
+use hania_test_receiver::{Answer, Receiver};
 use hania_webhook::{MAX_ANSWER_BYTES, WebhookExecutor, signature_header};
-use receiver::{Answer, Receiver};
 use uuid::Uuid;
 
 const SECRET: &str = "whsec_testsecret";

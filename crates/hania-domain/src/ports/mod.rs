@@ -16,6 +16,7 @@ mod store_error;
 mod system;
 mod tool_executor;
 mod tool_store;
+mod turn_observer;
 mod workspace_store;
 
 pub use bot_store::*;
@@ -29,6 +30,7 @@ pub use store_error::*;
 pub use system::*;
 pub use tool_executor::*;
 pub use tool_store::*;
+pub use turn_observer::*;
 pub use workspace_store::*;
 
 /// Every storage port, implemented by one adapter (SQLite or PostgreSQL).

@@ -32,3 +32,12 @@ pub trait StoreHealth: Send + Sync {
     /// MUST return `Unavailable` when the store cannot be reached.
     async fn ping(&self) -> Result<(), super::StoreError>;
 }
+
+/// Waiting, for the deadlines of agent turns (the domain has no runtime).
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait::async_trait]
+pub trait Timer: Send + Sync {
+    /// Resolves once `duration` has passed. Implementations MUST NOT block
+    /// the thread, and dropping the future MUST cancel the wait.
+    async fn sleep(&self, duration: std::time::Duration);
+}

@@ -6,18 +6,17 @@ use time::OffsetDateTime;
 
 use super::chat_prompt::build_prompt;
 pub use super::chat_types::*;
-use crate::billing::{BillingRefusal, period_start_of};
-use crate::bot::Bot;
-use crate::completion::{Completion, CompletionRequest, ProviderError};
+use crate::agent::{AgentPlan, answer_format};
+use crate::billing::BillingRefusal;
+use crate::bot::{Bot, BotType};
+use crate::completion::CompletionRequest;
 use crate::conversation::{Conversation, NewConversation};
-use crate::ids::{LedgerEntryId, MessageId, WorkspaceId};
+use crate::ids::{MessageId, WorkspaceId};
 use crate::message::{NewMessage, Role};
-use crate::ports::{StoreConflict, StoreError};
-use crate::pricing::price_of;
+use crate::ports::{StoreConflict, StoreError, Unobserved};
 use crate::services::Resource;
 use crate::slug::validate_slug;
-use crate::trace::{NewTraceStep, action_types};
-use crate::turn::{OpenTurn, TurnCharge, TurnConversation, TurnRecord};
+use crate::turn::{OpenTurn, TurnConversation};
 use crate::validation::{check_required_text, check_text};
 
 /// How long a turn's hold counts against the balance if its instance dies
@@ -52,6 +51,21 @@ impl ChatService {
 
     pub(super) fn provider(&self) -> &dyn crate::ports::ModelProvider {
         self.ports.provider.as_ref()
+    }
+
+    /// The agent plan of a turn of `bot`: its attached tools and bounds.
+    async fn agent_plan(&self, ws: WorkspaceId, bot: &Bot) -> Result<AgentPlan, ChatError> {
+        let tools = self
+            .ports
+            .bot_tools
+            .list_bot_tools(ws, bot.id)
+            .await
+            .map_err(not_found(Resource::Bot))?;
+        Ok(AgentPlan::new(
+            tools.into_iter().map(|t| t.tool).collect(),
+            bot.max_iterations,
+            bot.timeout_seconds,
+        ))
     }
 
     pub(super) fn id<T: From<uuid::Uuid>>(&self) -> T {
@@ -134,13 +148,10 @@ impl ChatService {
 
     /// Answers one chat message (blocking: the whole reply at once).
     pub async fn send(&self, ws: WorkspaceId, req: ChatRequest) -> Result<ChatReply, ChatError> {
-        let turn = match self.prepare(ws, req).await? {
-            PreparedTurn::Answered(reply) => return Ok(reply),
-            PreparedTurn::Model(turn) => turn,
-        };
-        let started = self.ports.clock.now();
-        let result = self.ports.provider.complete(&turn.request).await;
-        self.finish(turn, started, result, false).await
+        match self.prepare(ws, req).await? {
+            PreparedTurn::Answered(reply) => Ok(reply),
+            PreparedTurn::Model(turn) => self.answer(turn, &Unobserved, Delivery::Whole).await,
+        }
     }
 
     /// Everything before the model call: validation, the bot, conversation
@@ -192,6 +203,11 @@ impl ChatService {
                 .map(PreparedTurn::Answered);
         }
         billing?.check_turn_allowed(now)?;
+        let agent = if req.agent_mode || bot.bot_type == BotType::Agent {
+            Some(self.agent_plan(ws, &bot).await?)
+        } else {
+            None
+        };
         // The user's message is stored before the model is called, so a
         // failing provider never loses it; a new conversation is created
         // in the same transaction.
@@ -234,144 +250,16 @@ impl ChatService {
                 ),
                 temperature: bot.temperature,
                 max_tokens: None,
+                // Offered per call by the turn loop (agent turns only).
                 tools: Vec::new(),
-                json_output: false,
+                // A stored config is valid (checked when the bot was
+                // saved); one written before that rule reads as text.
+                format: answer_format(bot.output_config.as_ref()).unwrap_or_default(),
             },
-            agent_mode: req.agent_mode,
+            bot: bot.id,
+            agent,
             hold: open.hold.map(|hold| hold.id),
         }))
-    }
-
-    /// Records the outcome of a model call started at `started`: the
-    /// failure in the trace (nothing charged), or the answer with its trace
-    /// step and charge. `interrupted` marks a partial answer.
-    pub async fn finish(
-        &self,
-        turn: ModelTurn,
-        started: OffsetDateTime,
-        result: Result<Completion, ProviderError>,
-        interrupted: bool,
-    ) -> Result<ChatReply, ChatError> {
-        let finished = self.ports.clock.now();
-        let provider_ms = (finished - started).whole_milliseconds() as i64;
-        let mut step = NewTraceStep::new(
-            self.id(),
-            action_types::MODEL_CALL,
-            &self.ports.provider.name(),
-            started,
-        );
-        step.completed_at = Some(finished);
-        step.duration_ms = Some(provider_ms);
-        step.model = Some(turn.request.model.clone());
-        if turn.agent_mode {
-            step.result_summary =
-                Some("agent mode requested: tools are not available yet, answered as chat".into());
-        }
-        match result {
-            Err(error) => {
-                step.error_message = Some(error.to_string());
-                let record = TurnRecord {
-                    workspace_id: turn.workspace,
-                    conversation_id: turn.conversation_id,
-                    messages: Vec::new(),
-                    trace_steps: vec![step],
-                    charge: None,
-                    release_hold: turn.hold,
-                    recorded_at: finished,
-                };
-                // The failure is what the caller must hear about; a store
-                // error while tracing it must not mask it.
-                let _ = self.ports.turns.record_turn(&record).await;
-                Err(ChatError::Upstream(error))
-            }
-            Ok(completion) => {
-                let answer = Answer {
-                    hold: turn.hold,
-                    requested_model: turn.request.model,
-                    conversation: turn.conversation_id,
-                    at: finished,
-                    provider_ms,
-                    interrupted,
-                };
-                self.record_answer(turn.workspace, completion, step, answer)
-                    .await
-            }
-        }
-    }
-
-    async fn record_answer(
-        &self,
-        ws: WorkspaceId,
-        completion: Completion,
-        mut step: NewTraceStep,
-        answer: Answer,
-    ) -> Result<ChatReply, ChatError> {
-        let Answer {
-            hold,
-            requested_model,
-            conversation,
-            at,
-            provider_ms,
-            interrupted,
-        } = answer;
-        let usage = completion.usage;
-        step.model = Some(completion.model.clone());
-        step.prompt_tokens = Some(usage.prompt_tokens);
-        step.completion_tokens = Some(usage.completion_tokens);
-        step.total_tokens = Some(usage.total());
-        if step.result_summary.is_none() {
-            step.result_summary = completion
-                .finish_reason
-                .clone()
-                .map(|r| format!("finished: {r}"));
-        }
-        let mut reply = self.message(Role::Assistant, &completion.content, at);
-        let mut metadata = serde_json::json!({
-            "model": completion.model,
-            "prompt_tokens": usage.prompt_tokens,
-            "completion_tokens": usage.completion_tokens,
-        });
-        if interrupted {
-            metadata["interrupted"] = serde_json::json!(true);
-            step.result_summary = Some("interrupted: partial answer stored".into());
-        }
-        reply.metadata = Some(metadata);
-        let message_id = reply.id;
-        let price = match price_of(&self.settings.prices, &requested_model, &completion.model) {
-            Some(price) => price,
-            None => {
-                self.note_unpriced(&requested_model);
-                self.settings.default_price
-            }
-        };
-        let charge = TurnCharge {
-            entry_id: self.id::<LedgerEntryId>(),
-            cost: price.cost(usage.prompt_tokens, usage.completion_tokens),
-            message_id: Some(reply.id),
-            model: completion.model.clone(),
-            prompt_tokens: usage.prompt_tokens,
-            completion_tokens: usage.completion_tokens,
-            period_start: period_start_of(at),
-        };
-        let record = TurnRecord {
-            workspace_id: ws,
-            conversation_id: conversation,
-            messages: vec![reply],
-            trace_steps: vec![step],
-            charge: Some(charge),
-            release_hold: hold,
-            recorded_at: at,
-        };
-        self.ports.turns.record_turn(&record).await?;
-        Ok(ChatReply {
-            conversation_id: conversation,
-            message_id,
-            response: completion.content,
-            timestamp: at,
-            model: Some(completion.model),
-            usage: Some(usage),
-            provider_ms,
-        })
     }
 }
 

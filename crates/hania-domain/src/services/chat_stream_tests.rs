@@ -1,190 +1,167 @@
-//! Recording streamed turns: whole, interrupted, broken off, failed.
+//! Streamed turns: whole, interrupted, broken off, failed; and the usage
+//! charged for what a call produced.
 
 use super::*;
-use crate::billing::{BillingAccount, BillingStatus, Plan};
-use crate::completion::{CompletionRequest, PromptMessage};
-use crate::ids::{ConversationId, WorkspaceId};
-use crate::message::Role;
-use crate::money::{ModelPrice, Money};
-use crate::ports::{
-    MockBotStore, MockConversationStore, MockModelProvider, MockTurnStore, MockWorkspaceStore,
-};
-use crate::services::test_support::{NOW, random_ids, stopped_clock};
-use crate::services::{ChatPorts, ChatSettings};
-use crate::turn::RecordedTurn;
-use std::collections::HashMap;
-use std::sync::Arc;
-use time::macros::date;
-use uuid::Uuid;
+use crate::completion::{ProviderError, StreamChunk, TokenUsage};
+use crate::ports::TurnEvent;
+use crate::services::turn_test_support::{Harness, Recorder, chat_turn, stream_of};
+use crate::services::{ChatError, Delivery};
 
-fn service(turns: MockTurnStore) -> ChatService {
-    let mut provider = MockModelProvider::new();
-    provider.expect_name().return_const("mock".to_owned());
-    let mut billing = MockWorkspaceStore::new();
-    billing.expect_get_billing().returning(|_| {
-        Ok(BillingAccount {
-            workspace_id: WorkspaceId::from_uuid(Uuid::nil()),
-            status: BillingStatus::Active,
-            plan: Plan {
-                name: "p".into(),
-                monthly_turn_allowance: None,
-            },
-            balance: Money(1),
-            period_start: date!(2026 - 11 - 01),
-            period_turns_used: 0,
-            updated_at: NOW,
-        })
-    });
-    ChatService::new(
-        ChatPorts {
-            bots: Arc::new(MockBotStore::new()),
-            conversations: Arc::new(MockConversationStore::new()),
-            billing: Arc::new(billing),
-            turns: Arc::new(turns),
-            provider: Arc::new(provider),
-            clock: stopped_clock(),
-            ids: random_ids(),
-        },
-        ChatSettings {
-            default_model: "m".into(),
-            prices: HashMap::from([(
-                "m".to_owned(),
-                ModelPrice {
-                    prompt_per_million: Money(0),
-                    completion_per_million: Money(1_000_000),
-                },
-            )]),
-            default_price: ModelPrice::default(),
-            context_budget_tokens: 1_000,
-            history_limit: 10,
-            completion_hold_tokens: 100,
-        },
-    )
+fn delta(text: &str) -> StreamChunk {
+    StreamChunk::Delta(text.into())
 }
 
-fn turn() -> ModelTurn {
-    ModelTurn {
-        workspace: WorkspaceId::from_uuid(Uuid::nil()),
-        conversation_id: ConversationId::from_uuid(Uuid::from_u128(5)),
-        request: CompletionRequest {
-            model: "m".into(),
-            messages: vec![PromptMessage::text(Role::User, "hello there")],
-            temperature: None,
-            max_tokens: None,
-            tools: vec![],
-            json_output: false,
-        },
-        agent_mode: false,
-        hold: None,
-    }
-}
-
-fn recorded() -> RecordedTurn {
-    RecordedTurn {
-        messages: vec![],
-        trace_steps: vec![],
-        ledger_entry: None,
+fn finished(completion_tokens: u32) -> StreamChunk {
+    StreamChunk::Finished {
+        model: "m".into(),
+        usage: Some(TokenUsage {
+            prompt_tokens: 5,
+            completion_tokens,
+        }),
+        finish_reason: Some("stop".into()),
     }
 }
 
 #[tokio::test]
-async fn a_complete_stream_is_recorded_like_a_blocking_turn() {
-    let mut turns = MockTurnStore::new();
-    turns.expect_record_turn().times(1).returning(|t| {
-        assert_eq!(t.messages[0].content, "Hello!");
-        assert!(
-            t.messages[0]
-                .metadata
-                .as_ref()
-                .unwrap()
-                .get("interrupted")
-                .is_none()
-        );
-        assert_eq!(t.charge.as_ref().unwrap().completion_tokens, 3);
-        Ok(recorded())
+async fn a_complete_stream_is_emitted_and_recorded_like_a_blocking_turn() {
+    let mut h = Harness::default();
+    h.provider.expect_stream().returning(|_| {
+        Ok(stream_of(
+            vec![delta("Hel"), delta("lo!"), finished(3)],
+            false,
+        ))
     });
-    let outcome = StreamOutcome {
-        text: "Hello!".into(),
-        usage: Some(TokenUsage {
-            prompt_tokens: 5,
-            completion_tokens: 3,
-        }),
-        finish_reason: Some("stop".into()),
-        ..StreamOutcome::default()
-    };
-    let reply = service(turns)
-        .finish_stream(turn(), NOW, outcome)
+    let records = h.keep_records();
+    let observer = Recorder::default();
+    let reply = h
+        .service()
+        .answer(chat_turn(), &observer, Delivery::Streamed)
         .await
         .unwrap();
     assert_eq!(reply.response, "Hello!");
+    assert_eq!(
+        observer.events(),
+        vec![
+            TurnEvent::Delta("Hel".into()),
+            TurnEvent::Delta("lo!".into())
+        ]
+    );
+    let records = records.lock().unwrap();
+    assert_eq!(records.len(), 1);
+    let t = &records[0];
+    assert_eq!(t.messages[0].content, "Hello!");
+    assert!(
+        t.messages[0]
+            .metadata
+            .as_ref()
+            .unwrap()
+            .get("interrupted")
+            .is_none()
+    );
+    assert_eq!(t.charge.as_ref().unwrap().completion_tokens, 3);
+    assert_eq!(t.release_hold, chat_turn().hold);
 }
 
 #[tokio::test]
-async fn an_interrupted_stream_stores_the_partial_answer_and_charges_what_was_produced() {
-    let mut turns = MockTurnStore::new();
-    turns.expect_record_turn().times(1).returning(|t| {
-        assert_eq!(t.messages[0].content, "Hel");
-        assert_eq!(
-            t.messages[0].metadata.as_ref().unwrap()["interrupted"],
-            true
-        );
-        let charge = t.charge.as_ref().unwrap();
-        // Two deltas arrived ("He", "l"): two tokens, not an estimate.
-        assert_eq!(charge.completion_tokens, 2);
-        Ok(recorded())
-    });
-    let outcome = StreamOutcome {
-        text: "Hel".into(),
-        interrupted: true,
-        deltas: 2,
-        ..StreamOutcome::default()
-    };
-    service(turns)
-        .finish_stream(turn(), NOW, outcome)
+async fn a_hang_up_stores_the_partial_answer_and_charges_what_was_produced() {
+    let mut h = Harness::default();
+    h.provider
+        .expect_stream()
+        .returning(|_| Ok(stream_of(vec![delta("He"), delta("l")], true)));
+    let records = h.keep_records();
+    // The client hears two deltas, then goes while the model is silent.
+    let observer = Recorder::hanging_up_after(2);
+    let err = h
+        .service()
+        .answer(chat_turn(), &observer, Delivery::Streamed)
         .await
-        .unwrap();
+        .unwrap_err();
+    assert!(matches!(err, ChatError::ClientGone), "{err:?}");
+    let records = records.lock().unwrap();
+    let t = &records[0];
+    assert_eq!(t.messages[0].content, "Hel");
+    assert_eq!(
+        t.messages[0].metadata.as_ref().unwrap()["interrupted"],
+        true
+    );
+    // Two deltas arrived ("He", "l"): two tokens, not an estimate.
+    assert_eq!(t.charge.as_ref().unwrap().completion_tokens, 2);
+    assert_eq!(t.release_hold, chat_turn().hold);
+}
+
+#[tokio::test]
+async fn a_hang_up_before_the_first_token_is_traced_and_not_charged() {
+    let mut h = Harness::default();
+    h.provider
+        .expect_stream()
+        .returning(|_| Ok(stream_of(vec![], true)));
+    let records = h.keep_records();
+    let observer = Recorder::hanging_up_after(0);
+    let err = h
+        .service()
+        .answer(chat_turn(), &observer, Delivery::Streamed)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ChatError::ClientGone));
+    let t = &records.lock().unwrap()[0];
+    assert!(t.messages.is_empty() && t.charge.is_none());
+    assert_eq!(
+        t.trace_steps[0].error_message.as_deref(),
+        Some("the client disconnected before the first token")
+    );
 }
 
 #[tokio::test]
 async fn a_failed_stream_is_traced_uncharged_and_reported() {
-    let mut turns = MockTurnStore::new();
-    turns.expect_record_turn().times(1).returning(|t| {
-        assert!(t.messages.is_empty() && t.charge.is_none());
-        Ok(recorded())
-    });
-    let outcome = StreamOutcome {
-        error: Some(ProviderError::Timeout),
-        ..StreamOutcome::default()
-    };
-    let err = service(turns)
-        .finish_stream(turn(), NOW, outcome)
+    let mut h = Harness::default();
+    h.provider
+        .expect_stream()
+        .returning(|_| Err(ProviderError::Timeout));
+    let records = h.keep_records();
+    let err = h
+        .service()
+        .answer(chat_turn(), &Recorder::default(), Delivery::Streamed)
         .await
         .unwrap_err();
     assert!(matches!(err, ChatError::Upstream(ProviderError::Timeout)));
+    {
+        let t = &records.lock().unwrap()[0];
+        assert!(t.messages.is_empty() && t.charge.is_none());
+    }
 
-    let mut turns = MockTurnStore::new();
-    turns.expect_record_turn().times(1).returning(|t| {
-        assert_eq!(
-            t.messages[0].metadata.as_ref().unwrap()["interrupted"],
-            true
-        );
-        assert!(t.charge.is_some());
-        Ok(recorded())
+    let mut h = Harness::default();
+    h.provider.expect_stream().returning(|_| {
+        let items = vec![
+            Ok(delta("Part")),
+            Err(ProviderError::Malformed("cut".into())),
+        ];
+        Ok(Box::pin(futures::stream::iter(items)))
     });
-    let broken = StreamOutcome {
-        text: "Part".into(),
-        error: Some(ProviderError::Malformed("cut".into())),
-        ..StreamOutcome::default()
-    };
+    let records = h.keep_records();
     assert!(matches!(
-        service(turns).finish_stream(turn(), NOW, broken).await,
+        h.service()
+            .answer(chat_turn(), &Recorder::default(), Delivery::Streamed)
+            .await,
         Err(ChatError::Upstream(_))
     ));
+    let t = &records.lock().unwrap()[0];
+    assert_eq!(
+        t.messages[0].metadata.as_ref().unwrap()["interrupted"],
+        true
+    );
+    assert!(t.charge.is_some());
+    assert!(
+        t.trace_steps[0]
+            .error_message
+            .as_deref()
+            .unwrap()
+            .contains("cut")
+    );
 }
 
 #[test]
 fn produced_tokens_are_counted_not_padded() {
-    let request = turn().request;
+    let request = chat_turn().request;
     let counted = StreamOutcome {
         text: "Hello".into(),
         deltas: 5,

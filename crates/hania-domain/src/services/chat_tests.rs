@@ -9,6 +9,7 @@ use super::*;
 use crate::billing::BillingRefusal;
 use crate::billing::{BillingAccount, BillingStatus, Plan};
 use crate::bot_changes::BotChanges;
+use crate::completion::Completion;
 use crate::completion::{ProviderError, TokenUsage};
 use crate::conversation::Channel;
 use crate::field_update::FieldUpdate;
@@ -17,9 +18,11 @@ use crate::message::Message;
 use crate::money::ModelPrice;
 use crate::money::Money;
 use crate::ports::{
-    MockBotStore, MockConversationStore, MockModelProvider, MockTurnStore, MockWorkspaceStore,
+    MockBotStore, MockBotToolStore, MockConversationStore, MockModelProvider, MockToolExecutor,
+    MockTurnStore, MockWorkspaceStore,
 };
 use crate::services::test_support::{NOW, random_ids, stopped_clock};
+use crate::trace::action_types;
 use crate::turn::{RecordedTurn, TurnConversation};
 
 const WS: WorkspaceId = WorkspaceId(Uuid::from_u128(1));
@@ -32,6 +35,7 @@ struct Mocks {
     billing: MockWorkspaceStore,
     turns: MockTurnStore,
     provider: MockModelProvider,
+    bot_tools: MockBotToolStore,
 }
 
 fn bot(greeting: Option<&str>) -> Bot {
@@ -108,6 +112,9 @@ fn service(mocks: Mocks) -> ChatService {
             provider: Arc::new(provider),
             clock: stopped_clock(),
             ids: random_ids(),
+            bot_tools: Arc::new(mocks.bot_tools),
+            executor: Arc::new(MockToolExecutor::new()),
+            timer: Arc::new(crate::services::turn_test_support::NeverTimer),
         },
         ChatSettings {
             default_model: "default-model".into(),

@@ -11,8 +11,8 @@ use crate::conversation::Channel;
 use crate::ids::{BotId, ConversationId, MessageId};
 use crate::money::ModelPrice;
 use crate::ports::{
-    BotStore, Clock, ConversationStore, IdGenerator, ModelProvider, StoreError, TurnStore,
-    WorkspaceStore,
+    BotStore, BotToolStore, Clock, ConversationStore, IdGenerator, ModelProvider, StoreError,
+    Timer, ToolExecutor, TurnStore, WorkspaceStore,
 };
 use crate::services::Resource;
 use crate::validation::ValidationError;
@@ -43,7 +43,8 @@ pub struct ChatRequest {
     pub conversation_id: Option<ConversationId>,
     /// Start a fresh conversation.
     pub new_conversation: bool,
-    /// Run as an agent (tools arrive later; answered as chat meanwhile).
+    /// Run as an agent: offer the bot's tools and run the calls the model
+    /// asks for (always so for a bot of type `agent`).
     pub agent_mode: bool,
     /// Where the conversation happens.
     pub channel: Channel,
@@ -64,7 +65,8 @@ pub struct ChatReply {
     pub model: Option<String>,
     /// Tokens used (`None` for an instant greeting).
     pub usage: Option<TokenUsage>,
-    /// Milliseconds spent waiting for the model provider.
+    /// Milliseconds spent waiting for the model provider (every call of
+    /// the turn).
     pub provider_ms: i64,
 }
 
@@ -90,6 +92,20 @@ pub enum ChatError {
     /// The model provider failed; the user message is kept.
     #[error(transparent)]
     Upstream(ProviderError),
+    /// An agent turn ran out of its `timeout_seconds`; what it did is kept
+    /// and charged.
+    #[error("The agent turn did not finish within its timeout_seconds ({seconds} s)")]
+    TurnTimeout {
+        /// The bound that was reached.
+        seconds: u32,
+    },
+    /// The model's final answer is not the JSON its `output_config` asks
+    /// for (the call is charged, the answer not stored).
+    #[error("The model's answer is not valid JSON, as the bot's output_config requires")]
+    NotJson,
+    /// The client hung up mid-turn; what was done is kept and charged.
+    #[error("The client disconnected before the end of the turn")]
+    ClientGone,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -125,6 +141,9 @@ pub struct ChatPorts {
     pub provider: Arc<dyn ModelProvider>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn IdGenerator>,
+    pub bot_tools: Arc<dyn BotToolStore>,
+    pub executor: Arc<dyn ToolExecutor>,
+    pub timer: Arc<dyn Timer>,
 }
 
 /// A chat turn after [`super::ChatService::prepare`].
@@ -141,22 +160,23 @@ pub enum PreparedTurn {
 pub struct ModelTurn {
     /// The workspace.
     pub workspace: crate::ids::WorkspaceId,
+    /// The bot answering.
+    pub bot: BotId,
     /// The conversation it belongs to.
     pub conversation_id: ConversationId,
     /// What to ask the model.
     pub request: crate::completion::CompletionRequest,
-    /// Agent mode was requested.
-    pub agent_mode: bool,
+    /// How the turn runs as an agent (`None`: one model call, no tools).
+    pub agent: Option<crate::agent::AgentPlan>,
     /// The money held for this turn, released when it is recorded.
     pub hold: Option<crate::ids::HoldId>,
 }
 
-/// Where and how an answer is recorded.
-pub(super) struct Answer {
-    pub hold: Option<crate::ids::HoldId>,
-    pub requested_model: String,
-    pub conversation: ConversationId,
-    pub at: OffsetDateTime,
-    pub provider_ms: i64,
-    pub interrupted: bool,
+/// How a turn's answers reach its client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Whole answers (the model is asked without streaming).
+    Whole,
+    /// Streamed: text deltas are emitted as they arrive.
+    Streamed,
 }

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use super::chat_stream::StreamOutcome;
 use super::chat_types::ChatError;
-use crate::completion::{CompletionRequest, CompletionStream, ProviderError, TokenUsage};
+use crate::completion::{
+    AnswerFormat, CompletionRequest, CompletionStream, ProviderError, TokenUsage,
+};
 use crate::discovery::{BotDraft, DiscoveryRequest};
 use crate::ids::WorkspaceId;
 use crate::ports::{Clock, ModelProvider, WorkspaceStore};
@@ -66,7 +68,7 @@ impl DiscoveryService {
             temperature: Some(DRAFTING_TEMPERATURE),
             max_tokens: None,
             tools: Vec::new(),
-            json_output: true,
+            format: AnswerFormat::JsonObject,
         })
     }
 

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::*;
 use crate::billing::{BillingAccount, BillingRefusal, BillingStatus, Plan};
-use crate::completion::Completion;
+use crate::completion::{AnswerFormat, Completion};
 use crate::money::Money;
 use crate::ports::{MockModelProvider, MockWorkspaceStore};
 use crate::services::chat_prompt::estimate_usage;
@@ -52,7 +52,7 @@ fn answering(content: &str) -> MockModelProvider {
     let content = content.to_owned();
     let mut provider = MockModelProvider::new();
     provider.expect_complete().times(1).returning(move |req| {
-        assert!(req.json_output && req.model == "gpt-test");
+        assert!(req.format == AnswerFormat::JsonObject && req.model == "gpt-test");
         assert!(
             req.messages[1]
                 .content
@@ -131,7 +131,7 @@ fn a_streamed_draft_estimates_missing_usage_and_passes_failures_on() {
         temperature: None,
         max_tokens: None,
         tools: Vec::new(),
-        json_output: true,
+        format: AnswerFormat::JsonObject,
     };
     let outcome = StreamOutcome {
         text: r#"{"name": "Payroll", "system_prompt": "Answer payroll questions."}"#.into(),

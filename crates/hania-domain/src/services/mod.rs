@@ -16,13 +16,20 @@ mod keys;
 #[cfg(test)]
 mod test_support;
 mod tools;
+mod turn_call;
+mod turn_loop;
+mod turn_race;
+#[cfg(test)]
+mod turn_test_support;
+mod turn_tools;
+mod turn_work;
 mod widgets;
 mod workspaces;
 
 pub use bot_tools::BotToolService;
 pub use bots::{BotError, BotService};
 pub use chat::{
-    BotRef, ChatError, ChatPorts, ChatReply, ChatRequest, ChatService, ChatSettings,
+    BotRef, ChatError, ChatPorts, ChatReply, ChatRequest, ChatService, ChatSettings, Delivery,
     MAX_MESSAGE_CHARS, ModelTurn, PreparedTurn,
 };
 pub use chat_stream::StreamOutcome;

@@ -31,8 +31,8 @@ use crate::wire::extract::{JsonBytes, parse_json};
         (status = 404, description = "No such bot or conversation", body = ErrorBody),
         (status = 409, description = "The bot is inactive, or the Idempotency-Key is in use", body = ErrorBody),
         (status = 429, body = ErrorBody),
-        (status = 502, description = "UPSTREAM_ERROR: the model provider failed", body = ErrorBody),
-        (status = 504, description = "UPSTREAM_TIMEOUT", body = ErrorBody),
+        (status = 502, description = "UPSTREAM_ERROR: the model provider failed, or an answer is not the JSON the bot's `output_config` asks for", body = ErrorBody),
+        (status = 504, description = "UPSTREAM_TIMEOUT: the model provider, or an agent turn as a whole (`timeout_seconds`), took too long", body = ErrorBody),
     ))]
 pub async fn send(
     req: HttpRequest,

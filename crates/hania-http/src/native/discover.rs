@@ -88,7 +88,7 @@ async fn draft_stream(
     state: web::Data<AppState>,
     request: DiscoveryRequest,
     completion: CompletionRequest,
-    mut sink: Sink,
+    sink: Sink,
 ) {
     let sources = request
         .sources
@@ -114,13 +114,7 @@ async fn draft_stream(
             return;
         }
         Ok(Ok(mut stream)) => {
-            sse::relay(
-                &mut stream,
-                &mut sink,
-                state.stream_keep_alive,
-                NATIVE.delta,
-            )
-            .await
+            sse::relay(&mut stream, &sink, state.stream_keep_alive, NATIVE.delta).await
         }
     };
     if outcome.interrupted {

@@ -21,8 +21,15 @@ use crate::wire::extract::{JsonBytes, parse_json};
 
 crate::wire::sse_schema::stream_schema!(
     ChatStreamEvent,
-    "One event of a chat stream: `start` {conversation_id}, `delta` {content}, then `done` or `error` {code, message}",
-    ["start", "delta", "done", "error"],
+    "One event of a chat stream: `start` {conversation_id}, `delta` {content} (answer text), in agent turns `tool_call` {id, name, arguments} and `tool_result` {id, name, ok, duration_ms}, then `done` or `error` {code, message}",
+    [
+        "start",
+        "delta",
+        "tool_call",
+        "tool_result",
+        "done",
+        "error"
+    ],
     false
 );
 
@@ -33,7 +40,9 @@ crate::wire::sse_schema::stream_schema!(
         description = "Replays the first answer (the event transcript) to a retried request (1 to 255 visible ASCII characters)")),
     responses(
         (status = 200, content_type = "text/event-stream", body = ChatStreamEvent,
-            description = "`event: start` {conversation_id}, `event: delta` {content} per chunk, then `event: done` \
+            description = "`event: start` {conversation_id}, `event: delta` {content} per chunk of answer text; in agent \
+                           turns `event: tool_call` {id, name, arguments} when the model asks for a tool and \
+                           `event: tool_result` {id, name, ok, duration_ms} when it ended; then `event: done` \
                            {response, conversation_id, timestamp} or `event: error` {code, message}; \
                            `: keep-alive` comments while waiting"),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 402, body = ErrorBody),

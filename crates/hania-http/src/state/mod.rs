@@ -4,6 +4,7 @@
 
 pub(crate) mod limit_cache;
 mod rate_limit;
+mod timer;
 
 pub use rate_limit::InMemoryRateLimiter;
 
@@ -13,12 +14,13 @@ use std::time::Duration;
 use hania_domain::ports::ModelProvider;
 
 use hania_domain::outbound::OutboundPolicy;
-use hania_domain::ports::{Clock, IdGenerator, RateLimiter, Storage};
+use hania_domain::ports::{Clock, IdGenerator, RateLimiter, Storage, ToolExecutor};
 use hania_domain::services::{
     BotService, BotToolService, ChatPorts, ChatService, ChatSettings, DiscoveryService,
     HookService, KeyService, ToolService, WidgetKeyService,
 };
 use limit_cache::WorkspaceLimitCache;
+use timer::TokioTimer;
 
 /// Default silence after which a stream gets a `: keep-alive` comment.
 pub const DEFAULT_STREAM_KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -63,6 +65,7 @@ impl AppState {
         ids: Arc<dyn IdGenerator>,
         limiter: Arc<dyn RateLimiter>,
         provider: Arc<dyn ModelProvider>,
+        executor: Arc<dyn ToolExecutor>,
         chat_settings: ChatSettings,
     ) -> Self {
         let discovery = DiscoveryService::new(
@@ -79,6 +82,9 @@ impl AppState {
             provider,
             clock: clock.clone(),
             ids: ids.clone(),
+            bot_tools: store.clone(),
+            executor,
+            timer: Arc::new(TokioTimer),
         };
         Self {
             chat: ChatService::new(chat_ports, chat_settings),

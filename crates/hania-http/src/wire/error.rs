@@ -66,9 +66,10 @@ pub enum ApiError {
     /// The model provider failed (502 `UPSTREAM_ERROR`).
     #[error("The model provider failed: {0}")]
     Upstream(String),
-    /// The model provider did not answer in time (504 `UPSTREAM_TIMEOUT`).
-    #[error("The model provider did not answer in time")]
-    UpstreamTimeout,
+    /// The model provider, or an agent turn as a whole, did not finish
+    /// in time (504 `UPSTREAM_TIMEOUT`; the message says which).
+    #[error("{0}")]
+    UpstreamTimeout(String),
     /// A dependency (the database) is down (503 `UNAVAILABLE`).
     #[error("Service temporarily unavailable")]
     Unavailable,
@@ -96,7 +97,7 @@ impl ApiError {
             ApiError::Billing(refusal) => (StatusCode::PAYMENT_REQUIRED, refusal.code()),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED"),
             ApiError::Upstream(_) => (StatusCode::BAD_GATEWAY, "UPSTREAM_ERROR"),
-            ApiError::UpstreamTimeout => (StatusCode::GATEWAY_TIMEOUT, "UPSTREAM_TIMEOUT"),
+            ApiError::UpstreamTimeout(_) => (StatusCode::GATEWAY_TIMEOUT, "UPSTREAM_TIMEOUT"),
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE"),
             ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL"),
         }
@@ -230,8 +231,13 @@ impl From<ChatError> for ApiError {
             ChatError::NotFound(kind) => ApiError::not_found(kind),
             ChatError::BotInactive => ApiError::Conflict("The bot is inactive".into()),
             ChatError::Billing(refusal) => ApiError::Billing(refusal),
-            ChatError::Upstream(e) if e.is_timeout() => ApiError::UpstreamTimeout,
+            ChatError::Upstream(e) if e.is_timeout() => {
+                ApiError::UpstreamTimeout("The model provider did not answer in time".into())
+            }
             ChatError::Upstream(e) => ApiError::Upstream(e.to_string()),
+            e @ ChatError::TurnTimeout { .. } => ApiError::UpstreamTimeout(e.to_string()),
+            e @ ChatError::NotJson => ApiError::Upstream(e.to_string()),
+            ChatError::ClientGone => ApiError::StreamInterrupted,
             ChatError::Store(s) => s.into(),
         }
     }

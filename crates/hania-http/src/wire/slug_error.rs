@@ -65,7 +65,7 @@ pub(crate) fn error_detail(error: &ApiError) -> SlugErrorDetail {
             json!({"retryAfter": retry_after}),
         ),
         ApiError::Upstream(_) => ("UpstreamError", error.to_string(), json!({})),
-        ApiError::UpstreamTimeout => ("TimeoutError", error.to_string(), json!({})),
+        ApiError::UpstreamTimeout(_) => ("TimeoutError", error.to_string(), json!({})),
         ApiError::Unavailable => ("ServiceUnavailableError", error.to_string(), json!({})),
         ApiError::Internal => ("InternalServerError", error.to_string(), json!({})),
     };

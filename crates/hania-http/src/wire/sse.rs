@@ -6,7 +6,9 @@
 //! When the client goes away the channel closes, the task stops reading and
 //! drops the provider stream, which cancels the upstream request.
 
-use std::time::Duration;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use actix_web::HttpResponse;
 use actix_web::web::Bytes;
@@ -36,29 +38,85 @@ pub fn data_line(data: &str) -> Bytes {
 pub struct Gone;
 
 /// Where a producer writes events: the client's channel and, optionally, a
-/// transcript of everything sent (kept as an idempotent replay).
+/// transcript of everything sent (kept as an idempotent replay). Shared
+/// by reference between the producer and its keep-alive.
 pub struct Sink {
     tx: mpsc::Sender<Bytes>,
-    transcript: Option<String>,
+    transcript: Option<Mutex<String>>,
+    opened: Instant,
+    /// When something was last sent, in nanoseconds after `opened`.
+    last_sent: AtomicU64,
 }
 
 impl Sink {
     /// Sends one event.
-    pub async fn send(&mut self, bytes: Bytes) -> Result<(), Gone> {
+    pub async fn send(&self, bytes: Bytes) -> Result<(), Gone> {
         self.record(bytes.clone());
-        self.tx.send(bytes).await.map_err(|_| Gone)
+        let sent = self.tx.send(bytes).await.map_err(|_| Gone);
+        self.touch();
+        sent
     }
 
     /// Adds an event to the transcript only (the client is gone).
-    pub fn record(&mut self, bytes: Bytes) {
-        if let Some(transcript) = &mut self.transcript {
+    pub fn record(&self, bytes: Bytes) {
+        if let Some(transcript) = &self.transcript
+            && let Ok(mut transcript) = transcript.lock()
+        {
             transcript.push_str(&String::from_utf8_lossy(&bytes));
         }
     }
 
     /// Everything sent, when a transcript was asked for.
-    pub fn transcript(&self) -> Option<&str> {
-        self.transcript.as_deref()
+    pub fn transcript(&self) -> Option<String> {
+        let transcript = self.transcript.as_ref()?.lock().ok()?;
+        Some(transcript.clone())
+    }
+
+    /// Whether the client has gone.
+    pub fn is_gone(&self) -> bool {
+        self.tx.is_closed()
+    }
+
+    /// Resolves when the client goes.
+    pub async fn gone(&self) {
+        self.tx.closed().await;
+    }
+
+    fn touch(&self) {
+        let nanos = u64::try_from(self.opened.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.last_sent.store(nanos, Ordering::Relaxed);
+    }
+
+    fn silent_for(&self) -> Duration {
+        let last = Duration::from_nanos(self.last_sent.load(Ordering::Relaxed));
+        self.opened.elapsed().saturating_sub(last)
+    }
+
+    /// A keep-alive comment, unless the channel is full (then the client
+    /// has enough to read).
+    fn keep_alive(&self) {
+        if self.tx.try_send(Bytes::from_static(KEEP_ALIVE)).is_ok() {
+            self.touch();
+        }
+    }
+}
+
+/// Awaits `work` (which sends to `sink` as it goes), writing a
+/// `: keep-alive` comment whenever `every` passes with nothing sent.
+/// `work` runs to its end even if the client leaves: it must notice that
+/// itself (and record what it did).
+pub async fn keep_alive_while<F: Future>(work: F, sink: &Sink, every: Duration) -> F::Output {
+    let mut work = std::pin::pin!(work);
+    loop {
+        let wait = every.saturating_sub(sink.silent_for());
+        tokio::select! {
+            output = &mut work => return output,
+            () = tokio::time::sleep(wait) => {
+                if sink.silent_for() >= every && !sink.is_gone() {
+                    sink.keep_alive();
+                }
+            }
+        }
     }
 }
 
@@ -68,7 +126,9 @@ pub fn open(keep_transcript: bool) -> (Sink, HttpResponse) {
     let (tx, rx) = mpsc::channel::<Bytes>(CHANNEL_CAPACITY);
     let sink = Sink {
         tx,
-        transcript: keep_transcript.then(String::new),
+        transcript: keep_transcript.then(Mutex::default),
+        opened: Instant::now(),
+        last_sent: AtomicU64::new(0),
     };
     let body = futures::stream::unfold(rx, |mut rx| async move {
         rx.recv()
@@ -111,14 +171,15 @@ pub fn native_delta(text: &str) -> Bytes {
     event("delta", &json!({ "content": text }))
 }
 
-/// Relays a provider stream: each delta is written with `format`, a
+/// Relays a provider stream (bot drafting; chat turns are driven by the
+/// domain and only rendered here): each delta is written with `format`, a
 /// `: keep-alive` comment goes out after every `keep_alive` of silence,
 /// and relaying stops when the stream ends or fails or the client leaves.
 /// The stream is not dropped here; the caller drops it right after, which
 /// cancels an unfinished upstream request.
 pub async fn relay(
     stream: &mut CompletionStream,
-    sink: &mut Sink,
+    sink: &Sink,
     keep_alive: Duration,
     format: DeltaFormat,
 ) -> StreamOutcome {

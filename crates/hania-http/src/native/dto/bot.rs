@@ -89,13 +89,17 @@ pub struct BotInput {
     #[schema(value_type = Option<String>, max_length = 10000)]
     pub agent_goal: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
+    /// `{"type": "json_schema", "name", "schema": {…}}` asks for a JSON
+    /// final answer matching the schema; `{"type": "text"}` or null: text.
     #[schema(value_type = Option<Object>)]
     pub output_config: Option<Option<serde_json::Value>>,
     #[serde(default, deserialize_with = "nullable_whole")]
-    #[schema(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    /// Most model calls in one agent turn (default 5).
+    #[schema(value_type = Option<u32>, minimum = 1, maximum = 25)]
     pub max_iterations: Option<Option<u32>>,
     #[serde(default, deserialize_with = "nullable_whole")]
-    #[schema(value_type = Option<u32>, minimum = 1, maximum = 3600)]
+    /// Longest agent turn in seconds (default 60).
+    #[schema(value_type = Option<u32>, minimum = 1, maximum = 600)]
     pub timeout_seconds: Option<Option<u32>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<BTreeMap<String, String>>)]

@@ -28,7 +28,8 @@ pub struct ChatSendInput {
     /// Start a fresh conversation thread (default false).
     #[serde(default)]
     pub new_conversation: bool,
-    /// Run the bot in agent mode (default false).
+    /// Run the bot in agent mode: the model may call the bot's attached
+    /// tools (default false; always on for a bot of type `agent`).
     #[serde(default)]
     pub agent_mode: bool,
     /// `api` (default), `sms` or `whatsapp`.

@@ -1,5 +1,7 @@
-//! A local HTTP receiver for the executor's tests: it records what
+//! A local HTTP receiver for tests of outbound calls: it records what
 //! arrives (and every connection) and answers as told.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)] // Test support.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
