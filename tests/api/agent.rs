@@ -9,7 +9,7 @@ use hania_server::config::Config;
 use hania_test_receiver::{Answer, Receiver};
 use serde_json::{Value, json};
 
-const QUESTION: &str = "What is the status of order 42?";
+pub const QUESTION: &str = "What is the status of order 42?";
 const RESULT: &str = r#"{"order_id":42,"status":"shipped"}"#;
 
 /// A mock model that asks for `tool` (with `{"order_id": 42}`) once per
@@ -30,13 +30,17 @@ pub async fn scripted_model(tool: &str) -> MockLlm {
 /// The server on `backend` using `mock`, with loopback port calls allowed
 /// to 127.0.0.1 only (the receivers listen there).
 pub async fn agent_server(backend: Backend, mock: &MockLlm) -> TestApp {
-    let config = Config {
+    hania_blackbox::spawn_with(backend, agent_config(mock)).await
+}
+
+/// The configuration of [`agent_server`].
+pub fn agent_config(mock: &MockLlm) -> Config {
+    Config {
         llm_base_url: Some(mock.base_url()),
         outbound_allow_nets: Some("127.0.0.1/32".into()),
         model_prices: Some("gpt-4o-mini=1/2".into()),
         ..Config::default()
-    };
-    hania_blackbox::spawn_with(backend, config).await
+    }
 }
 
 /// A webhook tool at `url` attached to a new agent bot; returns the bot's

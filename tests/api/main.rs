@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failure should panic.
 
 mod agent;
+mod agent_bounds;
 mod bot_tools;
 mod bots;
 mod chat;
