@@ -320,11 +320,42 @@ async fn a_hang_up_mid_loop_cancels_the_tool_call_and_keeps_the_call(backend: Ba
     assert_eq!(detail["data"]["messages"].as_array().unwrap().len(), 3);
 }
 
+async fn agent_mode_makes_a_chatbot_turn_an_agent_turn(backend: Backend) {
+    let receiver = Receiver::start(Answer::ok(r#"{"status":"shipped"}"#)).await;
+    let mock = scripted_model("order_status").await;
+    let app = agent_server(backend, &mock).await;
+    let url = format!("http://127.0.0.1:{}/", receiver.port);
+    let (bot, _) = agent_with_tool(&app, &url, json!({"bot_type": "chatbot"})).await;
+    let (status, plain) = ask(&app, &bot).await;
+    assert_eq!(status, 200, "{plain}");
+    assert!(
+        mock.requests()[0].get("tools").is_none(),
+        "a chat turn offers no tools"
+    );
+    let (status, agent) = app
+        .json(
+            Method::POST,
+            "/api/v1/chat/send",
+            Some(&json!({"bot_id": bot, "message": QUESTION, "agent_mode": true})),
+        )
+        .await;
+    assert_eq!(status, 200, "{agent}");
+    assert!(
+        agent["data"]["response"]
+            .as_str()
+            .unwrap()
+            .contains("shipped"),
+        "{agent}"
+    );
+    assert_eq!(receiver.requests().len(), 1);
+}
+
 on_both_backends!(
     backend: the_last_allowed_call_has_no_tools,
     a_failing_tool_is_an_error_the_model_is_told_about,
     refused_addresses_are_never_contacted,
     a_turn_past_its_timeout_is_504_and_keeps_what_was_done,
     a_json_schema_output_is_requested_and_enforced,
-    a_hang_up_mid_loop_cancels_the_tool_call_and_keeps_the_call
+    a_hang_up_mid_loop_cancels_the_tool_call_and_keeps_the_call,
+    agent_mode_makes_a_chatbot_turn_an_agent_turn
 );
