@@ -61,6 +61,8 @@ macro_rules! storage_contract_tests {
             tools_used_by_hooks_cannot_be_deleted,
             bot_tools_attach_once_list_by_name_and_detach,
             bot_tools_of_other_workspaces_are_not_found,
+            due_bots_are_active_scheduled_with_a_goal,
+            a_run_slot_is_claimed_once,
             hooks_are_unique_per_bot_and_tool,
             hooks_of_other_workspaces_are_not_found,
             conversations_round_trip_and_are_scoped,
@@ -81,7 +83,7 @@ macro_rules! storage_contract_tests {
             holds_are_released_and_lapse,
             ping_answers
         );
-        $crate::storage_contract_tests!(@shared $subject; concurrent_charges_are_exact, holds_bound_concurrent_overdraw, idempotency_keys_are_claimed_once);
+        $crate::storage_contract_tests!(@shared $subject; concurrent_charges_are_exact, holds_bound_concurrent_overdraw, idempotency_keys_are_claimed_once, concurrent_claimers_of_a_slot_one_wins);
     };
     (@each $subject:path; $($case:ident),+) => {
         $(

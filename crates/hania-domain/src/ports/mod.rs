@@ -5,6 +5,7 @@
 //! row of another workspace exactly like a missing one
 //! ([`StoreError::NotFound`]), never return it and never change it.
 
+mod agent_run_store;
 mod bot_store;
 mod conversation_store;
 mod idempotency_store;
@@ -19,6 +20,7 @@ mod tool_store;
 mod turn_observer;
 mod workspace_store;
 
+pub use agent_run_store::*;
 pub use bot_store::*;
 pub use conversation_store::*;
 pub use idempotency_store::*;
@@ -38,6 +40,7 @@ pub trait Storage:
     WorkspaceStore
     + ApiKeyStore
     + BotStore
+    + AgentRunStore
     + ToolStore
     + BotToolStore
     + HookStore
@@ -55,6 +58,7 @@ impl<T> Storage for T where
     T: WorkspaceStore
         + ApiKeyStore
         + BotStore
+        + AgentRunStore
         + ToolStore
         + BotToolStore
         + HookStore

@@ -10,7 +10,7 @@ use crate::agent::{AgentPlan, answer_format};
 use crate::billing::BillingRefusal;
 use crate::bot::{Bot, BotType};
 use crate::completion::CompletionRequest;
-use crate::conversation::{Conversation, NewConversation};
+use crate::conversation::{Channel, Conversation, NewConversation};
 use crate::ids::{MessageId, WorkspaceId};
 use crate::message::{NewMessage, Role};
 use crate::ports::{StoreConflict, StoreError, Unobserved};
@@ -191,11 +191,12 @@ impl ChatService {
         }
         let existing = self.resolve(ws, &bot, &req).await?;
         let now = self.ports.clock.now();
+        // An agent run is work, not a chat: it is never greeted.
         let greeting = bot
             .chat_greeting
             .as_deref()
             .map(str::trim)
-            .filter(|g| !g.is_empty());
+            .filter(|g| !g.is_empty() && req.channel != Channel::Agent);
         if let (None, Some(greeting)) = (&existing, greeting) {
             return self
                 .greet(ws, &bot, &req, greeting, now)

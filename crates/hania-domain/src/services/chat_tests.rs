@@ -113,6 +113,7 @@ fn service(mocks: Mocks) -> ChatService {
             clock: stopped_clock(),
             ids: random_ids(),
             bot_tools: Arc::new(mocks.bot_tools),
+            runs: Arc::new(crate::ports::MockAgentRunStore::new()),
             executor: Arc::new(MockToolExecutor::new()),
             timer: Arc::new(crate::services::turn_test_support::NeverTimer),
         },

@@ -11,8 +11,8 @@ use crate::conversation::Channel;
 use crate::ids::{BotId, ConversationId, MessageId};
 use crate::money::ModelPrice;
 use crate::ports::{
-    BotStore, BotToolStore, Clock, ConversationStore, IdGenerator, ModelProvider, StoreError,
-    Timer, ToolExecutor, TurnStore, WorkspaceStore,
+    AgentRunStore, BotStore, BotToolStore, Clock, ConversationStore, IdGenerator, ModelProvider,
+    StoreError, Timer, ToolExecutor, TurnStore, WorkspaceStore,
 };
 use crate::services::Resource;
 use crate::validation::ValidationError;
@@ -142,6 +142,7 @@ pub struct ChatPorts {
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn IdGenerator>,
     pub bot_tools: Arc<dyn BotToolStore>,
+    pub runs: Arc<dyn AgentRunStore>,
     pub executor: Arc<dyn ToolExecutor>,
     pub timer: Arc<dyn Timer>,
 }

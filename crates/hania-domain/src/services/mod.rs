@@ -1,6 +1,7 @@
 //! Use-case services. Each holds the ports it needs and owns one area's
 //! rules; the HTTP dialects and the CLI call these, never the stores.
 
+mod agent_runs;
 mod bot_tools;
 mod bots;
 mod chat;
@@ -26,6 +27,7 @@ mod turn_work;
 mod widgets;
 mod workspaces;
 
+pub use agent_runs::{RUNS_PER_TICK, ScheduledRun};
 pub use bot_tools::BotToolService;
 pub use bots::{BotError, BotService};
 pub use chat::{

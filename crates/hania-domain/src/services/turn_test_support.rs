@@ -20,9 +20,9 @@ use crate::ids::{BotId, ConversationId, HoldId, ToolConfigId, WorkspaceId};
 use crate::message::Role;
 use crate::money::{ModelPrice, Money};
 use crate::ports::{
-    HungUp, MockBotStore, MockBotToolStore, MockConversationStore, MockModelProvider,
-    MockToolExecutor, MockTurnStore, MockWorkspaceStore, Timer, ToolExecutor, ToolInvocation,
-    ToolResult, TurnEvent, TurnObserver,
+    HungUp, MockAgentRunStore, MockBotStore, MockBotToolStore, MockConversationStore,
+    MockModelProvider, MockToolExecutor, MockTurnStore, MockWorkspaceStore, Timer, ToolExecutor,
+    ToolInvocation, ToolResult, TurnEvent, TurnObserver,
 };
 use crate::services::test_support::{NOW, random_ids, stopped_clock};
 use crate::services::{ChatPorts, ChatService, ChatSettings, ModelTurn};
@@ -35,6 +35,10 @@ pub const HOLD: HoldId = HoldId(Uuid::from_u128(4));
 
 /// The ports a turn test sets expectations on.
 pub struct Harness {
+    pub bots: MockBotStore,
+    pub conversations: MockConversationStore,
+    pub runs: MockAgentRunStore,
+    pub bot_tools: MockBotToolStore,
     pub turns: MockTurnStore,
     pub provider: MockModelProvider,
     pub billing: MockWorkspaceStore,
@@ -49,6 +53,10 @@ impl Default for Harness {
             .expect_get_billing()
             .returning(|_| Ok(account(BillingStatus::Active)));
         Self {
+            bots: MockBotStore::new(),
+            conversations: MockConversationStore::new(),
+            runs: MockAgentRunStore::new(),
+            bot_tools: MockBotToolStore::new(),
             turns: MockTurnStore::new(),
             provider: MockModelProvider::new(),
             billing,
@@ -77,14 +85,15 @@ impl Harness {
         provider.expect_name().return_const("mock".to_owned());
         ChatService::new(
             ChatPorts {
-                bots: Arc::new(MockBotStore::new()),
-                conversations: Arc::new(MockConversationStore::new()),
+                bots: Arc::new(self.bots),
+                conversations: Arc::new(self.conversations),
                 billing: Arc::new(self.billing),
                 turns: Arc::new(self.turns),
                 provider: Arc::new(provider),
                 clock: stopped_clock(),
                 ids: random_ids(),
-                bot_tools: Arc::new(MockBotToolStore::new()),
+                bot_tools: Arc::new(self.bot_tools),
+                runs: Arc::new(self.runs),
                 executor: self.executor,
                 timer: self.timer,
             },
@@ -306,5 +315,26 @@ impl ToolExecutor for TogetherTools {
             error: None,
             duration_ms: 7,
         }
+    }
+}
+
+/// A stored conversation of the test bot with that id.
+pub fn conversation(id: crate::ids::ConversationId) -> crate::conversation::Conversation {
+    crate::conversation::Conversation {
+        id,
+        workspace_id: WS,
+        bot_id: BOT,
+        channel: crate::conversation::Channel::Api,
+        customer_id: None,
+        external_call_id: None,
+        external_linked_id: None,
+        source_conversation_id: None,
+        message_count: 0,
+        trace_step_count: 0,
+        started_at: NOW,
+        ended_at: None,
+        last_message_at: None,
+        last_message_preview: None,
+        post_call_analysis: None,
     }
 }

@@ -83,6 +83,7 @@ impl AppState {
             clock: clock.clone(),
             ids: ids.clone(),
             bot_tools: store.clone(),
+            runs: store.clone(),
             executor,
             timer: Arc::new(TokioTimer),
         };

@@ -1,5 +1,6 @@
 //! The contract cases, one `async fn(&dyn Storage)` each, grouped by port.
 
+mod agent_runs;
 mod bot_tools;
 mod bots;
 mod conversations;
@@ -12,6 +13,7 @@ mod tools;
 mod turns;
 mod workspaces;
 
+pub use agent_runs::*;
 pub use bot_tools::*;
 pub use bots::*;
 pub use conversations::*;

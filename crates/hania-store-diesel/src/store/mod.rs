@@ -1,5 +1,6 @@
 //! The port implementations, one module per port group.
 
+mod agent_run;
 mod append;
 mod balance;
 mod bot;
