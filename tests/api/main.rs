@@ -6,6 +6,7 @@
 
 mod agent;
 mod agent_bounds;
+mod agent_runs;
 mod bot_tools;
 mod bots;
 mod chat;

@@ -55,6 +55,7 @@ fn sample_body(method: &str, path: &str) -> Option<Value> {
         ("POST", "/api/v1/bots") => json!({"name": "x", "system_prompt": "y"}),
         ("PUT", "/api/v1/bots/{id}") => json!({"name": "hijacked"}),
         ("PATCH", "/api/v1/bots/{id}/metadata") => json!({"owner": "attacker"}),
+        ("POST", "/api/v1/bots/{id}/run") => json!({"input": "Spend their money"}),
         ("POST", "/api/v1/bots/{botID}/post-call-hooks") => {
             json!({"tool_configuration_id": "{tool}"})
         }

@@ -38,6 +38,8 @@ pub struct TestApp {
     pub store: Arc<dyn Storage>,
     /// HTTP client.
     pub client: Client,
+    /// The store's URL (another instance can share it).
+    pub database_url: String,
     _guard: Box<dyn Any + Send>,
 }
 
@@ -83,11 +85,16 @@ pub async fn spawn_with(backend: Backend, config: Config) -> TestApp {
     let config = Config {
         bind: Some("127.0.0.1:0".into()),
         database_url: Some(url.clone()),
+        // Scheduled runs would add conversations to tests that do not
+        // expect them: on only where a test asks.
+        scheduler: config.scheduler.or_else(|| Some("off".into())),
         ..config
     };
     let running = hania_server::start(&config, Some(2)).await.unwrap();
     let boot = running.bootstrap.expect("an empty store is bootstrapped");
     tokio::spawn(running.server);
+    // The scheduler stops before the store goes.
+    let guard: Box<dyn Any + Send> = Box::new((running.scheduler, guard));
     let store = hania_server::store::open_store(&url).await.unwrap();
     TestApp {
         base: format!("http://{}", running.addr),
@@ -95,11 +102,36 @@ pub async fn spawn_with(backend: Backend, config: Config) -> TestApp {
         key: boot.secret.expose().to_owned(),
         store,
         client: Client::new(),
+        database_url: url,
         _guard: guard,
     }
 }
 
 impl TestApp {
+    /// Another server on the same store (as a second instance behind a
+    /// load balancer), with `config`; it shares this app's workspace, key
+    /// and store, and lives as long as the returned app.
+    pub async fn another_instance(&self, config: Config) -> TestApp {
+        let config = Config {
+            bind: Some("127.0.0.1:0".into()),
+            database_url: Some(self.database_url.clone()),
+            scheduler: config.scheduler.clone().or_else(|| Some("off".into())),
+            ..config
+        };
+        let running = hania_server::start(&config, Some(2)).await.unwrap();
+        assert!(running.bootstrap.is_none(), "the store is not empty");
+        tokio::spawn(running.server);
+        TestApp {
+            base: format!("http://{}", running.addr),
+            workspace: self.workspace,
+            key: self.key.clone(),
+            store: self.store.clone(),
+            client: Client::new(),
+            database_url: self.database_url.clone(),
+            _guard: Box::new(running.scheduler),
+        }
+    }
+
     /// A new workspace with `balance` micros.
     pub async fn workspace(&self, balance: i64) -> WorkspaceId {
         let service = WorkspaceService::new(

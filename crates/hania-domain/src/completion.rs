@@ -79,7 +79,7 @@ pub struct ToolCall {
 }
 
 /// A completion request.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompletionRequest {
     /// Model id.
     pub model: String,

@@ -21,8 +21,8 @@ use utoipa::openapi::path::PathItem;
 
 use crate::middleware::{ability, auth, no_query};
 use crate::native::{
-    billing, bot_tools, bots, chat, conversations, discover, health, hooks, keys, send_stream,
-    tools, widgets,
+    billing, bot_run, bot_tools, bots, chat, conversations, discover, health, hooks, keys,
+    send_stream, tools, widgets,
 };
 use crate::wire::dialect::Dialect;
 use crate::wire::error::ApiError;
@@ -91,6 +91,7 @@ route_table! {
     Native Key(BotsWrite) => bots::update_bot;
     Native Key(BotsWrite) => bots::delete_bot;
     Native Key(BotsWrite) => bots::patch_metadata;
+    Native Key(BotsWrite) => bot_run::run_bot;
     Native Key(BotsRead) => bot_tools::list_bot_tools;
     Native Key(BotsWrite) => bot_tools::attach_tool;
     Native Key(BotsWrite) => bot_tools::detach_tool;

@@ -2,7 +2,7 @@
 //! with the same keys in lower case without the `HANIA_` prefix
 //! (`bind`, `database_url`, `bootstrap_key`, `llm_base_url`, `llm_api_key`,
 //! `llm_model`, `llm_timeout_ms`, `llm_idle_timeout_ms`, `model_prices`, `bootstrap_balance`,
-//! `stream_keepalive_ms`, `outbound_allow_nets`). The environment wins. Secrets never appear in
+//! `stream_keepalive_ms`, `outbound_allow_nets`, `scheduler`, `scheduler_tick_ms`). The environment wins. Secrets never appear in
 //! `Debug`.
 
 use std::fmt;
@@ -15,6 +15,9 @@ use serde::Deserialize;
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 /// Default store: an embedded SQLite file.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://./hania-data/hania.db";
+
+/// How often the scheduler looks for due runs by default.
+pub const DEFAULT_SCHEDULER_TICK: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The server's settings.
 #[derive(Clone, Default, Deserialize)]
@@ -49,6 +52,12 @@ pub struct Config {
     /// `HANIA_OUTBOUND_ALLOW_NETS`: comma-separated CIDRs that webhook
     /// tools may reach although they are not public (default none).
     pub outbound_allow_nets: Option<String>,
+    /// `HANIA_SCHEDULER`: `on` (default) runs scheduled agent runs on this
+    /// instance, `off` does not.
+    pub scheduler: Option<String>,
+    /// `HANIA_SCHEDULER_TICK_MS`: how often the scheduler looks for due
+    /// runs (default 1 000).
+    pub scheduler_tick_ms: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -67,6 +76,8 @@ impl fmt::Debug for Config {
             .field("bootstrap_balance", &self.bootstrap_balance)
             .field("stream_keepalive_ms", &self.stream_keepalive_ms)
             .field("outbound_allow_nets", &self.outbound_allow_nets)
+            .field("scheduler", &self.scheduler)
+            .field("scheduler_tick_ms", &self.scheduler_tick_ms)
             .finish()
     }
 }
@@ -129,6 +140,21 @@ impl Config {
             &mut self.outbound_allow_nets,
             get("HANIA_OUTBOUND_ALLOW_NETS"),
         );
+        set(&mut self.scheduler, get("HANIA_SCHEDULER"));
+        set(&mut self.scheduler_tick_ms, get("HANIA_SCHEDULER_TICK_MS"));
+    }
+
+    /// How often the scheduler ticks, or `None` when it is off here.
+    pub fn scheduler_tick(&self) -> Result<Option<std::time::Duration>> {
+        match self.scheduler.as_deref().map(str::trim) {
+            None | Some("on") => {}
+            Some("off") => return Ok(None),
+            Some(other) => anyhow::bail!("HANIA_SCHEDULER must be on or off, not {other:?}"),
+        }
+        match &self.scheduler_tick_ms {
+            None => Ok(Some(DEFAULT_SCHEDULER_TICK)),
+            Some(ms) => positive_millis(ms, "HANIA_SCHEDULER_TICK_MS").map(Some),
+        }
     }
 
     /// The outbound guard's policy.
@@ -196,6 +222,14 @@ mod tests {
             "{debug}"
         );
         assert!(toml::from_str::<Config>("unknown = 1").is_err());
+        assert_eq!(
+            config.scheduler_tick().unwrap(),
+            Some(DEFAULT_SCHEDULER_TICK)
+        );
+        config.apply_env(|name| (name == "HANIA_SCHEDULER").then(|| "off".to_owned()));
+        assert_eq!(config.scheduler_tick().unwrap(), None);
+        config.scheduler = Some("sometimes".into());
+        assert!(config.scheduler_tick().is_err());
         assert_eq!(Config::default().database_url(), DEFAULT_DATABASE_URL);
     }
 }

@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod config;
 pub mod llm;
+pub mod scheduler;
 pub mod server;
 pub mod store;
 pub mod system;

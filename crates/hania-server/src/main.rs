@@ -76,6 +76,11 @@ async fn main() -> Result<()> {
             }
             tracing::info!(addr = %running.addr, "listening");
             running.server.await?;
+            if let Some(scheduler) = running.scheduler {
+                let grace =
+                    std::time::Duration::from_secs(hania_server::server::SHUTDOWN_GRACE_SECONDS);
+                scheduler.stop(grace).await;
+            }
             tracing::info!("stopped");
         }
         Command::Migrate => {

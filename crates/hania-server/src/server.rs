@@ -12,14 +12,16 @@ use hania_http::{AppState, InMemoryRateLimiter, app};
 use hania_webhook::WebhookExecutor;
 
 use crate::config::Config;
+use crate::scheduler::Scheduler;
 use crate::store::open_store;
 use crate::system::{RandomIds, SystemClock};
 
 /// Starting balance (currency units) of the workspace created on first run.
 pub const DEFAULT_BOOTSTRAP_BALANCE: &str = "10";
 
-/// How long in-flight requests get to finish on shutdown.
-const SHUTDOWN_GRACE_SECONDS: u64 = 30;
+/// How long in-flight requests (and scheduled runs) get to finish on
+/// shutdown.
+pub const SHUTDOWN_GRACE_SECONDS: u64 = 30;
 
 /// A started server.
 pub struct Running {
@@ -29,6 +31,9 @@ pub struct Running {
     pub server: actix_web::dev::Server,
     /// What the first start of an empty store created, if anything.
     pub bootstrap: Option<Bootstrap>,
+    /// The scheduler of agent runs (`None` with `HANIA_SCHEDULER=off`);
+    /// dropping it stops it.
+    pub scheduler: Option<Scheduler>,
 }
 
 /// Creates a workspace and full-access key when the store has none.
@@ -69,6 +74,9 @@ pub async fn start(config: &Config, workers: Option<usize>) -> Result<Running> {
     state.stream_keep_alive = config.stream_keep_alive()?;
     state.set_outbound_policy(policy);
     let state = web::Data::new(state);
+    let scheduler = config
+        .scheduler_tick()?
+        .map(|tick| Scheduler::spawn(state.clone(), tick));
     let mut server =
         HttpServer::new(move || app(state.clone())).shutdown_timeout(SHUTDOWN_GRACE_SECONDS);
     if let Some(workers) = workers {
@@ -87,5 +95,6 @@ pub async fn start(config: &Config, workers: Option<usize>) -> Result<Running> {
         addr,
         server: server.run(),
         bootstrap,
+        scheduler,
     })
 }

@@ -51,7 +51,9 @@ impl ChatService {
             .map(|plan| Duration::from_secs(u64::from(plan.timeout_seconds)));
         let mut stops = Stops::new(self.ports.timer.as_ref(), deadline, observer);
         let mut spent = Spent::default();
-        let mut prompt = std::mem::take(&mut turn.request.messages);
+        // The request grows by each answer that asked for tools and its
+        // results; it is never copied.
+        let mut request = std::mem::take(&mut turn.request);
         let mut calls = 0;
         loop {
             calls += 1;
@@ -62,10 +64,7 @@ impl ChatService {
                 self.record(&turn, work, true).await?;
                 return Err(error);
             }
-            let offered = self.offer_tools(&turn, calls, &mut work);
-            let mut request = turn.request.clone();
-            request.messages = prompt.clone();
-            request.tools = offered;
+            request.tools = self.offer_tools(&turn, calls, &mut work);
             let started = self.ports.clock.now();
             let mut outcome = StreamOutcome::default();
             let raced = stops
@@ -109,8 +108,8 @@ impl ChatService {
             if let Some(error) = stopped {
                 return Err(error);
             }
-            prompt.push(asked);
-            prompt.extend(answered);
+            request.messages.push(asked);
+            request.messages.extend(answered);
         }
     }
 

@@ -6,6 +6,7 @@
 //! `state`, `wire`), never another dialect.
 
 pub(crate) mod billing;
+pub(crate) mod bot_run;
 pub(crate) mod bot_tools;
 pub(crate) mod bots;
 pub(crate) mod chat;
