@@ -175,13 +175,28 @@ async fn a_due_slot_runs_once_and_moves_the_schedule(backend: Backend) {
     assert_eq!(steps[0]["action_type"], "billing", "{steps:?}");
     assert_eq!(steps[0]["action_name"], "SERVICE_SUSPENDED");
 
-    // An inactive bot's slot never runs.
+    // A changed goal is what the next run asks.
     app.set_billing(BillingStatus::Active).await;
+    let goal = json!({"agent_goal": "Count the chargebacks"});
+    app.json(Method::PUT, &format!("/api/v1/bots/{bot}"), Some(&goal))
+        .await;
     make_due(&app, &bot).await;
+    let asking = Instant::now();
+    while mock.requests().len() < 2 && asking.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let asked = mock.requests().last().unwrap()["messages"].clone();
+    assert_eq!(
+        asked.as_array().unwrap().last().unwrap()["content"],
+        "Count the chargebacks"
+    );
+
+    // An inactive bot's slot never runs, even when its time has come.
     app.json(Method::DELETE, &format!("/api/v1/bots/{bot}"), None)
         .await;
+    make_due(&app, &bot).await;
     tokio::time::sleep(Duration::from_millis(400)).await;
-    assert_eq!(agent_conversations(&app, &bot).await.len(), 2);
+    assert_eq!(agent_conversations(&app, &bot).await.len(), 3);
 }
 
 /// Two servers on one PostgreSQL, both ticking every 50 ms: each slot
@@ -217,9 +232,93 @@ async fn two_instances_run_each_slot_once(backend: Backend) {
     assert_eq!(mock.requests().len(), 2 * SLOTS, "one model call per run");
 }
 
+/// A real every-minute schedule: the next minute's slot runs once, and
+/// `next_run_at` moves to the minute after (two instances on PostgreSQL).
+async fn an_every_minute_schedule_runs_at_the_minute(backend: Backend) {
+    let mock = mock().await;
+    let first = hania_blackbox::spawn_with(backend, config(&mock, true)).await;
+    let second = match backend {
+        Backend::Postgres => Some(first.another_instance(config(&mock, true)).await),
+        Backend::Sqlite => None,
+    };
+    let bot = scheduled_agent(&first, "* * * * *").await;
+    let stored = first
+        .store
+        .get_bot(first.workspace, bot_id(&bot))
+        .await
+        .unwrap();
+    let slot = stored
+        .next_run_at
+        .expect("an active scheduled bot has a next run");
+    assert_eq!(slot.second(), 0, "{slot}");
+    let wait = slot - OffsetDateTime::now_utc() + time::Duration::seconds(5);
+    let runs = wait_for_runs(&first, &bot, 1, wait.try_into().unwrap_or_default()).await;
+    assert_eq!(runs.len(), 1, "the slot at {slot} ran within 5 s");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(agent_conversations(&first, &bot).await.len(), 1, "once");
+    let after = first
+        .store
+        .get_bot(first.workspace, bot_id(&bot))
+        .await
+        .unwrap();
+    let last = after.last_run_at.unwrap();
+    assert!(
+        last >= slot && last < slot + time::Duration::seconds(5),
+        "{last}"
+    );
+    assert_eq!(after.next_run_at, Some(slot + time::Duration::minutes(1)));
+    drop(second);
+}
+
+/// Stopping the scheduler lets the run in flight finish and starts no
+/// other.
+async fn stopping_lets_the_running_run_finish_and_starts_none(backend: Backend) {
+    let slow = MockLlm::start(MockConfig {
+        reply: "Done at last.".into(),
+        first_token_latency: Duration::from_millis(600),
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    let app = hania_blackbox::spawn_with(backend, config(&slow, false)).await;
+    let server = hania_server::start(
+        &Config {
+            bind: Some("127.0.0.1:0".into()),
+            database_url: Some(app.database_url.clone()),
+            ..config(&slow, true)
+        },
+        Some(1),
+    )
+    .await
+    .unwrap();
+    let scheduler = server.scheduler.expect("the scheduler is on");
+    let bot = scheduled_agent(&app, YEARLY).await;
+    make_due(&app, &bot).await;
+    let started = Instant::now();
+    while slow.requests().is_empty() && started.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(slow.requests().len(), 1, "the run started");
+    scheduler.stop(Duration::from_secs(10)).await;
+    let runs = agent_conversations(&app, &bot).await;
+    let id = runs[0]["id"].as_str().unwrap();
+    let (_, detail) = app.conversation(id).await;
+    let messages = detail["data"]["messages"].as_array().unwrap();
+    assert_eq!(
+        messages.last().unwrap()["content"],
+        "Done at last.",
+        "it finished"
+    );
+    make_due(&app, &bot).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(slow.requests().len(), 1, "no run after the stop");
+}
+
 on_both_backends!(
     backend: run_now_runs_the_goal_or_the_input,
-    a_due_slot_runs_once_and_moves_the_schedule
+    a_due_slot_runs_once_and_moves_the_schedule,
+    an_every_minute_schedule_runs_at_the_minute,
+    stopping_lets_the_running_run_finish_and_starts_none
 );
 
 mod two_instances {

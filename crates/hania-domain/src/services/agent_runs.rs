@@ -90,6 +90,11 @@ impl ChatService {
             else {
                 continue;
             };
+            // The store lists active bots only; a bot deactivated since is
+            // not run either way (the claim re-checks it).
+            if !bot.is_active() {
+                continue;
+            }
             let claim = RunClaim {
                 workspace: bot.workspace_id,
                 bot: bot.id,

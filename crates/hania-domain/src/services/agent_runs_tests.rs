@@ -124,6 +124,18 @@ async fn a_changed_schedule_sets_the_next_slot_and_a_lost_claim_does_not_run() {
 }
 
 #[tokio::test]
+async fn an_inactive_bot_is_not_claimed() {
+    let mut h = Harness::default();
+    let mut gone = agent("0 * * * *", NOW);
+    gone.status = crate::bot::BotStatus::Inactive;
+    h.runs
+        .expect_due_bots()
+        .returning(move |_, _| Ok(vec![gone.clone()]));
+    h.runs.expect_claim_run().never();
+    assert!(h.service().claim_due_runs().await.unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn nothing_due_claims_nothing() {
     let mut h = Harness::default();
     h.runs.expect_due_bots().returning(|_, _| Ok(vec![]));
