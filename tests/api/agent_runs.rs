@@ -314,11 +314,52 @@ async fn stopping_lets_the_running_run_finish_and_starts_none(backend: Backend) 
     assert_eq!(slow.requests().len(), 1, "no run after the stop");
 }
 
+/// A run that fails (the provider is down) is traced, and the next slot
+/// still runs.
+async fn a_failed_run_is_traced_and_later_runs_go_on(backend: Backend) {
+    let mock = mock().await;
+    let app = hania_blackbox::spawn_with(backend, config(&mock, true)).await;
+    let bot = scheduled_agent(&app, YEARLY).await;
+    mock.set_config(MockConfig {
+        fault: hania_mock_llm::Fault::Status {
+            status: 400,
+            every: 1,
+        },
+        ..MockConfig::default()
+    });
+    make_due(&app, &bot).await;
+    let runs = wait_for_runs(&app, &bot, 1, Duration::from_secs(5)).await;
+    assert_eq!(runs.len(), 1);
+    let failed = runs[0]["id"].as_str().unwrap().to_owned();
+    let mut steps = Vec::new();
+    let started = Instant::now();
+    while steps.is_empty() && started.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        steps = crate::agent::trace(&app, &failed).await;
+    }
+    assert_eq!(steps[0]["action_type"], "model_call", "{steps:?}");
+    assert!(
+        steps[0]["error_message"]
+            .as_str()
+            .unwrap()
+            .contains("refused"),
+        "{steps:?}"
+    );
+    mock.set_config(MockConfig {
+        reply: "Back up.".into(),
+        ..MockConfig::default()
+    });
+    make_due(&app, &bot).await;
+    let runs = wait_for_runs(&app, &bot, 2, Duration::from_secs(5)).await;
+    assert_eq!(runs.len(), 2, "the next slot ran");
+}
+
 on_both_backends!(
     backend: run_now_runs_the_goal_or_the_input,
     a_due_slot_runs_once_and_moves_the_schedule,
     an_every_minute_schedule_runs_at_the_minute,
-    stopping_lets_the_running_run_finish_and_starts_none
+    stopping_lets_the_running_run_finish_and_starts_none,
+    a_failed_run_is_traced_and_later_runs_go_on
 );
 
 mod two_instances {
