@@ -31,3 +31,4 @@ mod stalls;
 mod stream;
 mod tools;
 mod upstream;
+mod widget;

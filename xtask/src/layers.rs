@@ -16,7 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["state"],
     &["middleware"],
     &["chat_stream"],
-    &["native", "hansei", "slug"],
+    &["native", "hansei", "slug", "widget"],
     &["routes"],
     &["openapi"],
 ];

@@ -121,11 +121,39 @@ fn run_key(port: u16) -> Result<(String, String)> {
     Ok((field("id")?, field("api_key")?))
 }
 
+/// A widget key of a fresh bot, for pages on `https://schemathesis.test`.
+fn widget_key(port: u16) -> Result<String> {
+    let bot = r#"{"name":"schemathesis widget","system_prompt":"Answer briefly."}"#;
+    let (status, text) = http(port, "POST", "/api/v1/bots", Some(bot))?;
+    if status != 201 {
+        bail!("creating the widget's bot answered {status}: {text}");
+    }
+    let created: serde_json::Value = serde_json::from_str(&text)?;
+    let bot_id = created["data"]["id"].as_str().context("no bot id")?;
+    let body = serde_json::json!({"bot_id": bot_id, "allowed_domains": ["schemathesis.test"],
+        "rate_limit_per_hour": 100_000_000, "visitor_rate_limit_per_hour": 100_000_000});
+    let (status, text) = http(
+        port,
+        "POST",
+        "/api/v1/widgets/keys",
+        Some(&body.to_string()),
+    )?;
+    if status != 201 {
+        bail!("creating the widget key answered {status}: {text}");
+    }
+    let created: serde_json::Value = serde_json::from_str(&text)?;
+    created["data"]["api_key"]
+        .as_str()
+        .map(str::to_owned)
+        .with_context(|| format!("no api_key in {text}"))
+}
+
 fn fuzz(root: &Path, binary: &Path, backend: &str, database_url: &str, seconds: u64) -> Result<()> {
     println!("==> schemathesis on {backend} ({seconds} s)");
     let port = free_port()?;
     let _server = start_server(binary, database_url, port)?;
     let (key_id, key) = run_key(port)?;
+    let widget = widget_key(port)?;
     let folder = root.join("tests/schemathesis");
     let status = Command::new("python3")
         .args(["-m", "schemathesis.cli", "--config-file"])
@@ -143,6 +171,7 @@ fn fuzz(root: &Path, binary: &Path, backend: &str, database_url: &str, seconds: 
         .args(["--max-examples", "25", "--no-color"])
         .env("HANIA_KEY", key)
         .env("HANIA_KEY_ID", key_id)
+        .env("HANIA_WIDGET_KEY", widget)
         .env("PYTHONPATH", &folder)
         .current_dir(std::env::temp_dir())
         .status()

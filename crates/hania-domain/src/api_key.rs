@@ -36,6 +36,8 @@ pub fn validate_rate_limit(limit: u32) -> Result<u32, crate::validation::Validat
 
 /// Default hourly request limit of a widget key.
 pub const DEFAULT_WIDGET_RATE_LIMIT_PER_HOUR: u32 = 1000;
+/// Requests per hour of each widget visitor when the key sets no other.
+pub const DEFAULT_VISITOR_RATE_LIMIT_PER_HOUR: u32 = 60;
 
 /// Which family a key belongs to; decides its prefix and what it may call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -178,6 +180,8 @@ pub struct WidgetKeySettings {
     pub allowed_domains: Vec<String>,
     /// An inactive widget key is refused like a revoked one.
     pub is_active: bool,
+    /// Requests per hour of each visitor (each browser) using the key.
+    pub visitor_rate_limit_per_hour: u32,
 }
 
 /// Kind of key, with the kind's own settings.

@@ -41,5 +41,6 @@ pub mod tool;
 pub mod trace;
 pub mod turn;
 pub mod validation;
+pub mod widget;
 mod wire_enum;
 pub mod workspace;

@@ -28,6 +28,7 @@ mod openapi;
 mod routes;
 mod slug;
 mod state;
+mod widget;
 mod wire;
 
 use actix_web::body::MessageBody;

@@ -19,7 +19,7 @@ use hania_domain::ability::Ability;
 use utoipa::OpenApi;
 use utoipa::openapi::path::PathItem;
 
-use crate::middleware::{ability, auth, no_query};
+use crate::middleware::{ability, auth, no_query, widget_auth};
 use crate::native::{
     billing, bot_run, bot_tools, bots, chat, conversations, discover, health, hooks, keys,
     send_stream, tools, widgets,
@@ -27,7 +27,7 @@ use crate::native::{
 use crate::wire::dialect::Dialect;
 use crate::wire::error::ApiError;
 use crate::wire::extract::MAX_BODY_BYTES;
-use crate::{hansei, slug};
+use crate::{hansei, slug, widget};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +36,8 @@ pub(crate) enum Access {
     Open,
     /// An account key of the route's dialect that holds this ability.
     Key(Ability),
+    /// A widget key, from a page on one of its allowed origins.
+    Widget,
 }
 
 /// A route as the table declares it.
@@ -119,6 +121,10 @@ route_table! {
     Native Key(BillingRead) => billing::get_billing;
     Hansei Key(ChatSend) => hansei::send_message;
     Slug Key(ChatSend) => slug::chat;
+    Widget Widget => widget::widget_config;
+    Widget Widget => widget::widget_chat;
+    Widget Widget => widget::widget_chat_stream;
+    Widget Widget => widget::widget_conversation;
 }
 
 /// The methods an OpenAPI path item documents, with their operation ids
@@ -221,7 +227,7 @@ fn resource(path: &str, dialect: Dialect, routes: &[&Route]) -> Resource {
             handler
         };
         let handler = match route.access {
-            Access::Open => handler,
+            Access::Open | Access::Widget => handler,
             Access::Key(needed) => {
                 handler.wrap(from_fn(move |req: ServiceRequest, next: Next<BoxBody>| {
                     ability::require(req, next, needed, dialect)
@@ -252,10 +258,15 @@ pub(crate) fn register(cfg: &mut web::ServiceConfig) {
         let keyed = routes
             .iter()
             .filter(|r| r.dialect == dialect && r.access != Access::Open);
-        let mut scope =
-            web::scope(prefix).wrap(from_fn(move |req: ServiceRequest, next: Next<BoxBody>| {
-                auth::authenticate(req, next, dialect)
-            }));
+        let mut scope = web::scope(prefix).wrap(from_fn(
+            move |req: ServiceRequest, next: Next<BoxBody>| async move {
+                if dialect == Dialect::Widget {
+                    widget_auth::authenticate(req, next).await
+                } else {
+                    auth::authenticate(req, next, dialect).await
+                }
+            },
+        ));
         for (path, group) in by_path(keyed) {
             let inner = path.strip_prefix(prefix).unwrap_or(path);
             scope = scope.service(resource(inner, dialect, &group));
@@ -305,6 +316,7 @@ mod tests {
         for route in routes() {
             match route.access {
                 Access::Open => assert!(!route.path.starts_with("/api/")),
+                Access::Widget => assert_eq!(route.dialect, Dialect::Widget),
                 Access::Key(_) => assert!(
                     route.path.starts_with(route.dialect.prefix()),
                     "{} {}",

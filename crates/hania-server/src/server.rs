@@ -57,6 +57,16 @@ pub async fn bootstrap(store: Arc<dyn Storage>, config: &Config) -> Result<Optio
     Ok(service.bootstrap(chosen, balance).await?)
 }
 
+/// The key that signs widget visitor tokens: the store's, created by the
+/// first instance that needs it, so every instance verifies every token.
+async fn visitor_secret(store: &dyn Storage) -> Result<Vec<u8>> {
+    let candidate = hania_domain::hex::encode(&RandomIds.key_secret_bytes());
+    let stored = store
+        .server_secret("widget_visitor_tokens", &candidate, SystemClock.now())
+        .await?;
+    Ok(stored.into_bytes())
+}
+
 /// Opens the store, bootstraps an empty one, binds and starts serving.
 pub async fn start(config: &Config, workers: Option<usize>) -> Result<Running> {
     let store = open_store(&config.database_url()).await?;
@@ -72,6 +82,7 @@ pub async fn start(config: &Config, workers: Option<usize>) -> Result<Running> {
         crate::llm::chat_settings(config)?,
     );
     state.stream_keep_alive = config.stream_keep_alive()?;
+    state.visitor_secret = visitor_secret(state.store.as_ref()).await?;
     state.set_outbound_policy(policy);
     let state = web::Data::new(state);
     let scheduler = config

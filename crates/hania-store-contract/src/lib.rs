@@ -53,6 +53,7 @@ macro_rules! storage_contract_tests {
             api_keys_are_found_by_hash_and_scoped,
             revoking_keeps_the_first_time,
             widget_keys_need_a_bot_of_the_workspace,
+            server_secrets_are_created_once,
             bots_round_trip_every_field,
             slugs_are_unique_per_workspace,
             metadata_filter_is_an_and_of_pairs,

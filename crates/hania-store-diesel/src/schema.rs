@@ -49,6 +49,7 @@ diesel::table! {
         allowed_domains -> DbJson,
         is_active -> Bool,
         created_at -> DbTimestamp,
+        visitor_rate_limit_per_hour -> Integer,
     }
 }
 
@@ -258,6 +259,17 @@ diesel::table! {
         tool_configuration_id -> DbUuid,
         workspace_id -> DbUuid,
         attached_at -> DbTimestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::*;
+
+    server_secrets (name) {
+        name -> Text,
+        secret -> Text,
+        created_at -> DbTimestamp,
     }
 }
 

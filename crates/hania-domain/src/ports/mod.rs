@@ -13,6 +13,7 @@ mod key_store;
 mod ledger_store;
 mod model_provider;
 mod rate_limiter;
+mod secret_store;
 mod store_error;
 mod system;
 mod tool_executor;
@@ -28,6 +29,7 @@ pub use key_store::*;
 pub use ledger_store::*;
 pub use model_provider::*;
 pub use rate_limiter::*;
+pub use secret_store::*;
 pub use store_error::*;
 pub use system::*;
 pub use tool_executor::*;
@@ -51,6 +53,7 @@ pub trait Storage:
     + TurnStore
     + IdempotencyStore
     + StoreHealth
+    + ServerSecretStore
 {
 }
 
@@ -69,5 +72,6 @@ impl<T> Storage for T where
         + TurnStore
         + IdempotencyStore
         + StoreHealth
+        + ServerSecretStore
 {
 }

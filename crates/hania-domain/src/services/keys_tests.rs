@@ -185,6 +185,7 @@ async fn only_account_keys_are_revoked_as_account_keys() {
         bot_id: crate::ids::BotId::from_uuid(Uuid::nil()),
         allowed_domains: vec![],
         is_active: true,
+        visitor_rate_limit_per_hour: 60,
     });
     let mut store = MockApiKeyStore::new();
     store

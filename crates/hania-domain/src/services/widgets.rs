@@ -1,7 +1,8 @@
 use std::sync::Arc;
 
 use crate::api_key::{
-    ApiKey, DEFAULT_WIDGET_RATE_LIMIT_PER_HOUR, KeyFamily, KeyKind, KeySecret, WidgetKeySettings,
+    ApiKey, DEFAULT_VISITOR_RATE_LIMIT_PER_HOUR, DEFAULT_WIDGET_RATE_LIMIT_PER_HOUR, KeyFamily,
+    KeyKind, KeySecret, WidgetKeySettings,
 };
 use crate::ids::{ApiKeyId, BotId, WorkspaceId};
 use crate::ports::{ApiKeyStore, Clock, IdGenerator};
@@ -12,13 +13,15 @@ use crate::validation::{ValidationError, check_text};
 const MAX_DOMAINS: usize = 50;
 
 /// Widget key settings to create with, or to change (`None` leaves a
-/// field unchanged; on create: no domains, 1000 requests/hour, active).
+/// field unchanged; on create: no domains, 1000 requests/hour, 60 per
+/// visitor, active).
 #[derive(Debug, Clone, Default, PartialEq)]
 #[allow(missing_docs)] // Each field is the widget key field of the same name.
 pub struct WidgetKeyChanges {
     pub name: Option<String>,
     pub allowed_domains: Option<Vec<String>>,
     pub rate_limit_per_hour: Option<u32>,
+    pub visitor_rate_limit_per_hour: Option<u32>,
     pub is_active: Option<bool>,
 }
 
@@ -85,6 +88,10 @@ fn apply(
     if let Some(limit) = changes.rate_limit_per_hour {
         key.rate_limit_per_hour = Some(crate::api_key::validate_rate_limit(limit)?);
     }
+    if let Some(limit) = changes.visitor_rate_limit_per_hour {
+        settings.visitor_rate_limit_per_hour = crate::api_key::validate_rate_limit(limit)
+            .map_err(|e| ValidationError::new("visitor_rate_limit_per_hour", e.message))?;
+    }
     if let Some(active) = changes.is_active {
         settings.is_active = active;
     }
@@ -123,6 +130,7 @@ impl WidgetKeyService {
             bot_id: bot,
             allowed_domains: Vec::new(),
             is_active: true,
+            visitor_rate_limit_per_hour: DEFAULT_VISITOR_RATE_LIMIT_PER_HOUR,
         };
         let mut key = ApiKey {
             id: ApiKeyId::from_uuid(self.ids.new_id()),

@@ -9,3 +9,4 @@ pub(crate) mod idempotency;
 pub(crate) mod no_query;
 pub(crate) mod rate_headers;
 pub(crate) mod request_id;
+pub(crate) mod widget_auth;

@@ -73,10 +73,11 @@ async fn answer(
     body: &[u8],
 ) -> Result<HttpResponse, ApiError> {
     let id: BotId = path_id(req, "id")?;
+    // Empty, `null` or an object: all run (the first two on the goal).
     let input: RunInput = if body.iter().all(u8::is_ascii_whitespace) {
         RunInput::default()
     } else {
-        parse_json(body)?
+        parse_json::<Option<RunInput>>(body)?.unwrap_or_default()
     };
     let reply = state.chat.run_now(workspace, id, input.input).await?;
     Ok(ok(ChatSendReply::from(&reply)))

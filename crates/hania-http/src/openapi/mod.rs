@@ -36,6 +36,19 @@ impl Modify for SecuritySchemes {
             ))),
         );
         components.add_security_scheme(
+            "widget_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("hania_pk_…")
+                    .description(Some(
+                        "A widget key (public by design), from a browser page whose `Origin` is one of the \
+                         key's `allowed_domains`. Preflights name the key as `?key=hania_pk_…`.",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
             "slug_bearer",
             SecurityScheme::Http(
                 HttpBuilder::new()
@@ -99,11 +112,16 @@ pub(crate) fn document() -> utoipa::openapi::OpenApi {
             "DELETE" => item.delete.as_mut(),
             _ => None,
         };
-        if let (Some(operation), Access::Key(ability)) = (operation, route.access) {
+        let scopes: Vec<&str> = match route.access {
+            Access::Key(ability) => vec![ability.as_str()],
+            Access::Widget => Vec::new(),
+            Access::Open => continue,
+        };
+        if let Some(operation) = operation {
             let alternatives = route.dialect.security_schemes().iter();
             operation.security = Some(
                 alternatives
-                    .map(|scheme| SecurityRequirement::new(*scheme, [ability.as_str()]))
+                    .map(|scheme| SecurityRequirement::new(*scheme, scopes.clone()))
                     .collect(),
             );
         }

@@ -55,6 +55,9 @@ pub struct AppState {
     pub stream_keep_alive: Duration,
     /// Workspaces' default request limits, briefly cached.
     pub(crate) workspace_limits: WorkspaceLimitCache,
+    /// The key that signs widget visitor tokens (shared by every
+    /// instance: the server loads it from the store).
+    pub visitor_secret: Vec<u8>,
 }
 
 impl AppState {
@@ -92,6 +95,7 @@ impl AppState {
             discovery,
             stream_keep_alive: DEFAULT_STREAM_KEEP_ALIVE,
             workspace_limits: WorkspaceLimitCache::default(),
+            visitor_secret: ids.key_secret_bytes().to_vec(),
             keys: KeyService::new(store.clone(), clock.clone(), ids.clone()),
             bots: BotService::new(store.clone(), clock.clone(), ids.clone()),
             tools: ToolService::new(

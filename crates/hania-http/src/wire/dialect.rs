@@ -20,11 +20,20 @@ pub(crate) enum Dialect {
     /// Slug-compatible `/v1/api`: bearer key, `{data: null, error: {name,
     /// message, details}}` errors.
     Slug,
+    /// The embeddable widget's `/api/v1/widget`: a public widget key
+    /// (`hania_pk_…`) used from an allowed origin; native errors.
+    Widget,
 }
 
 impl Dialect {
-    /// Every dialect.
-    pub(crate) const ALL: [Dialect; 3] = [Dialect::Native, Dialect::Hansei, Dialect::Slug];
+    /// Every dialect; the widget's scope comes before the native one it
+    /// lies in, so it is matched first.
+    pub(crate) const ALL: [Dialect; 4] = [
+        Dialect::Widget,
+        Dialect::Native,
+        Dialect::Hansei,
+        Dialect::Slug,
+    ];
 
     /// The path prefix of the dialect's authenticated scope.
     pub(crate) fn prefix(self) -> &'static str {
@@ -32,6 +41,7 @@ impl Dialect {
             Dialect::Native => "/api/v1",
             Dialect::Hansei => "/public/v1",
             Dialect::Slug => "/v1/api",
+            Dialect::Widget => "/api/v1/widget",
         }
     }
 
@@ -42,6 +52,7 @@ impl Dialect {
             Dialect::Native => &["bearer"],
             Dialect::Hansei => &["hansei_api_key", "bearer"],
             Dialect::Slug => &["slug_bearer"],
+            Dialect::Widget => &["widget_key"],
         }
     }
 
@@ -54,7 +65,7 @@ impl Dialect {
                 .map(str::trim)
                 .filter(|k| !k.is_empty())
                 .or_else(|| bearer_token(headers)),
-            Dialect::Native | Dialect::Slug => bearer_token(headers),
+            Dialect::Native | Dialect::Slug | Dialect::Widget => bearer_token(headers),
         }
     }
 
@@ -62,7 +73,7 @@ impl Dialect {
     /// (`Retry-After`, `Allow`).
     pub(crate) fn error_response(self, error: &ApiError) -> HttpResponse {
         match self {
-            Dialect::Native => error.error_response(),
+            Dialect::Native | Dialect::Widget => error.error_response(),
             Dialect::Hansei => hansei_error::error_response(error),
             Dialect::Slug => slug_error::error_response(error),
         }

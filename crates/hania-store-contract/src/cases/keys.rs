@@ -80,6 +80,7 @@ pub async fn widget_keys_need_a_bot_of_the_workspace(store: &dyn Storage) {
             bot_id,
             allowed_domains: vec!["shop.example.com".into(), "localhost:3000".into()],
             is_active: true,
+            visitor_rate_limit_per_hour: 17,
         });
         key.abilities = Default::default();
         key
@@ -99,4 +100,16 @@ pub async fn widget_keys_need_a_bot_of_the_workspace(store: &dyn Storage) {
     }
     store.update_key(&inactive).await.unwrap();
     assert_eq!(store.get_key(ws, key.id).await.unwrap(), inactive);
+}
+
+/// A server secret is created once: later candidates get the first one.
+pub async fn server_secrets_are_created_once(store: &dyn Storage) {
+    let first = store.server_secret("visitor", "aaaa", at(0)).await.unwrap();
+    assert_eq!(first, "aaaa");
+    let again = store.server_secret("visitor", "bbbb", at(1)).await.unwrap();
+    assert_eq!(again, "aaaa");
+    assert_eq!(
+        store.server_secret("other", "cccc", at(2)).await.unwrap(),
+        "cccc"
+    );
 }

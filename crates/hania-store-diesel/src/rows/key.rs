@@ -2,7 +2,9 @@
 
 use diesel::prelude::*;
 use hania_domain::ability::AbilitySet;
-use hania_domain::api_key::{ApiKey, KeyFamily, KeyHash, KeyKind, WidgetKeySettings};
+use hania_domain::api_key::{
+    ApiKey, DEFAULT_VISITOR_RATE_LIMIT_PER_HOUR, KeyFamily, KeyHash, KeyKind, WidgetKeySettings,
+};
 use hania_domain::ids::{ApiKeyId, BotId, WorkspaceId};
 use hania_domain::ports::StoreError;
 
@@ -28,16 +30,18 @@ pub struct KeyRow {
     pub allowed_domains: SqlJson,
     pub is_active: bool,
     pub created_at: SqlTime,
+    pub visitor_rate_limit_per_hour: i32,
 }
 
 impl From<&ApiKey> for KeyRow {
     fn from(k: &ApiKey) -> Self {
-        let (widget_bot_id, allowed_domains, is_active) = match &k.kind {
-            KeyKind::Account => (None, Vec::new(), true),
+        let (widget_bot_id, allowed_domains, is_active, visitor_limit) = match &k.kind {
+            KeyKind::Account => (None, Vec::new(), true, DEFAULT_VISITOR_RATE_LIMIT_PER_HOUR),
             KeyKind::Widget(w) => (
                 Some(sql_id(w.bot_id)),
                 w.allowed_domains.clone(),
                 w.is_active,
+                w.visitor_rate_limit_per_hour,
             ),
         };
         Self {
@@ -55,6 +59,7 @@ impl From<&ApiKey> for KeyRow {
             allowed_domains: SqlJson(serde_json::json!(allowed_domains)),
             is_active,
             created_at: SqlTime(k.created_at),
+            visitor_rate_limit_per_hour: to_i32(visitor_limit),
         }
     }
 }
@@ -74,6 +79,10 @@ impl TryFrom<KeyRow> for ApiKey {
                 allowed_domains: serde_json::from_value(row.allowed_domains.0.clone())
                     .map_err(|_| corrupt("allowed_domains"))?,
                 is_active: row.is_active,
+                visitor_rate_limit_per_hour: to_u32(
+                    row.visitor_rate_limit_per_hour,
+                    "visitor rate limit",
+                )?,
             }),
             None => return Err(corrupt("family")),
         };

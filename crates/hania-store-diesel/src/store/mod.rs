@@ -12,6 +12,7 @@ pub use conversation::list_conversations_sql;
 mod key;
 mod ledger;
 mod message;
+mod secret;
 mod tool;
 mod turn;
 mod workspace;

@@ -25,6 +25,10 @@ pub struct WidgetKeyCreateInput {
     #[serde(default, deserialize_with = "whole")]
     #[schema(minimum = 1, maximum = 100000000)]
     pub rate_limit_per_hour: Option<u32>,
+    /// Requests per hour of each visitor (default 60).
+    #[serde(default, deserialize_with = "whole")]
+    #[schema(minimum = 1, maximum = 100000000)]
+    pub visitor_rate_limit_per_hour: Option<u32>,
     /// Inactive keys are refused (default active).
     pub is_active: Option<bool>,
 }
@@ -36,6 +40,7 @@ impl WidgetKeyCreateInput {
             name: self.name,
             allowed_domains: self.allowed_domains,
             rate_limit_per_hour: self.rate_limit_per_hour,
+            visitor_rate_limit_per_hour: self.visitor_rate_limit_per_hour,
             is_active: self.is_active,
         }
         .changes()
@@ -56,6 +61,10 @@ pub struct WidgetKeyInput {
     #[serde(default, deserialize_with = "whole")]
     #[schema(minimum = 1, maximum = 100000000)]
     pub rate_limit_per_hour: Option<u32>,
+    /// Requests per hour of each visitor (default 60).
+    #[serde(default, deserialize_with = "whole")]
+    #[schema(minimum = 1, maximum = 100000000)]
+    pub visitor_rate_limit_per_hour: Option<u32>,
     /// Inactive keys are refused.
     pub is_active: Option<bool>,
 }
@@ -67,6 +76,7 @@ impl WidgetKeyInput {
             name: self.name,
             allowed_domains: self.allowed_domains,
             rate_limit_per_hour: self.rate_limit_per_hour,
+            visitor_rate_limit_per_hour: self.visitor_rate_limit_per_hour,
             is_active: self.is_active,
         }
     }
@@ -83,6 +93,7 @@ pub struct WidgetKeyView {
     pub key_prefix: String,
     pub allowed_domains: Vec<String>,
     pub rate_limit_per_hour: u32,
+    pub visitor_rate_limit_per_hour: u32,
     pub is_active: bool,
     #[serde(serialize_with = "time::serde::rfc3339::option::serialize")]
     pub revoked_at: Option<OffsetDateTime>,
@@ -105,6 +116,7 @@ impl WidgetKeyView {
             rate_limit_per_hour: key
                 .rate_limit_per_hour
                 .unwrap_or(hania_domain::api_key::DEFAULT_WIDGET_RATE_LIMIT_PER_HOUR),
+            visitor_rate_limit_per_hour: settings.visitor_rate_limit_per_hour,
             is_active: settings.is_active,
             revoked_at: key.revoked_at,
             created_at: key.created_at,

@@ -1,0 +1,183 @@
+//! The widget scope's gate: a widget key (`Authorization: Bearer
+//! hania_pk_…`, or `?key=` where a browser cannot send headers: CORS
+//! preflights), used from a page on one of the key's allowed origins.
+//! Only then does a response carry a CORS grant, for that origin only;
+//! everything else is refused before anything runs. Requests count
+//! against the key's hourly limit and, once the browser has a visitor
+//! token, against the visitor's.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
+use futures::future::{Ready, ready};
+use hania_domain::api_key::{
+    ApiKey, DEFAULT_WIDGET_RATE_LIMIT_PER_HOUR, KeyFamily, KeyKind, WidgetKeySettings,
+};
+use hania_domain::widget::{origin_allowed, verify_visitor_token};
+use uuid::Uuid;
+
+use super::rate_headers::add_rate_headers;
+use crate::state::AppState;
+use crate::wire::dialect::{Dialect, bearer_token};
+use crate::wire::error::ApiError;
+
+/// The header a visitor's token comes back in.
+pub(crate) const VISITOR_HEADER: &str = "x-visitor-token";
+
+/// The authenticated caller of a widget request.
+#[derive(Debug, Clone)]
+pub(crate) struct WidgetCaller {
+    /// The widget key.
+    pub(crate) key: ApiKey,
+    /// Its settings (bot, domains, limits).
+    pub(crate) settings: WidgetKeySettings,
+    /// The visitor, when the request carried a valid visitor token.
+    pub(crate) visitor: Option<Uuid>,
+}
+
+impl FromRequest for WidgetCaller {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        ready(
+            req.extensions()
+                .get::<WidgetCaller>()
+                .cloned()
+                .ok_or(ApiError::Unauthorized),
+        )
+    }
+}
+
+fn refuse(req: ServiceRequest, error: ApiError) -> ServiceResponse<BoxBody> {
+    req.into_response(Dialect::Widget.error_response(&error))
+}
+
+/// The `key` query parameter (the key of a preflight).
+fn query_key(query: &str) -> Option<String> {
+    web::Query::<std::collections::HashMap<String, String>>::from_query(query)
+        .ok()?
+        .get("key")
+        .cloned()
+}
+
+/// The CORS grant of an allowed origin.
+fn grant(headers: &mut HeaderMap, origin: &str) {
+    if let Ok(value) = HeaderValue::from_str(origin) {
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+    }
+    headers.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static(
+            "x-visitor-token, x-conversation-id, x-request-id, retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset",
+        ),
+    );
+}
+
+/// Every widget response varies by origin (only some get a grant).
+fn vary(headers: &mut HeaderMap) {
+    headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+}
+
+/// Checks the key, the origin and the limits, answers preflights, and
+/// adds the CORS grant and rate-limit headers to what the handler says.
+pub(crate) async fn authenticate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Ok(refuse(req, ApiError::Internal));
+    };
+    let presented = bearer_token(req.headers())
+        .map(str::to_owned)
+        .or_else(|| query_key(req.query_string()));
+    let key = match presented {
+        Some(text) => state.keys.authenticate(&text, KeyFamily::Widget).await.ok(),
+        None => None,
+    };
+    let Some((key, settings)) = key.and_then(|key| match &key.kind {
+        KeyKind::Widget(settings) if settings.is_active => {
+            let settings = settings.clone();
+            Some((key, settings))
+        }
+        _ => None,
+    }) else {
+        let mut refused = refuse(req, ApiError::Unauthorized);
+        vary(refused.headers_mut());
+        return Ok(refused);
+    };
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .map(str::to_owned)
+        .filter(|o| origin_allowed(&settings.allowed_domains, o));
+    let Some(origin) = origin else {
+        let message = "This widget key works only from a page on one of its allowed_domains \
+                       (the request's Origin is missing or not listed)";
+        let mut refused = refuse(req, ApiError::Forbidden(message.into()));
+        vary(refused.headers_mut());
+        return Ok(refused);
+    };
+    if req.method() == Method::OPTIONS {
+        let mut preflight = HttpResponse::build(StatusCode::NO_CONTENT);
+        preflight
+            .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS"))
+            .insert_header((
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                "authorization, content-type, x-visitor-token",
+            ))
+            .insert_header((header::ACCESS_CONTROL_MAX_AGE, "600"));
+        let mut response = req.into_response(preflight.finish());
+        grant(response.headers_mut(), &origin);
+        vary(response.headers_mut());
+        return Ok(response);
+    }
+    let now = state.clock.now();
+    let limit = key
+        .rate_limit_per_hour
+        .unwrap_or(DEFAULT_WIDGET_RATE_LIMIT_PER_HOUR);
+    let mut decision = state.limiter.hit(&key.id.to_string(), limit, now).await;
+    let visitor = req
+        .headers()
+        .get(VISITOR_HEADER)
+        .and_then(|t| t.to_str().ok())
+        .and_then(|t| verify_visitor_token(&state.visitor_secret, key.id, t));
+    if let (true, Some(visitor)) = (decision.allowed, visitor) {
+        let bucket = format!("visitor:{}:{}", key.id, visitor.simple());
+        let per_visitor = state
+            .limiter
+            .hit(&bucket, settings.visitor_rate_limit_per_hour, now)
+            .await;
+        if !per_visitor.allowed || per_visitor.remaining < decision.remaining {
+            decision = per_visitor;
+        }
+    }
+    let mut response = if decision.allowed {
+        req.extensions_mut().insert(WidgetCaller {
+            key,
+            settings,
+            visitor,
+        });
+        next.call(req).await?.map_into_boxed_body()
+    } else {
+        let retry_after = decision.retry_after(now);
+        refuse(req, ApiError::RateLimited { retry_after })
+    };
+    let headers = response.headers_mut();
+    add_rate_headers(headers, &decision);
+    grant(headers, &origin);
+    vary(headers);
+    Ok(response)
+}
+
+/// The visitor-token header of a widget answer.
+pub(crate) fn visitor_header(token: &str) -> Option<(HeaderName, HeaderValue)> {
+    Some((
+        HeaderName::from_static(VISITOR_HEADER),
+        HeaderValue::from_str(token).ok()?,
+    ))
+}
