@@ -14,7 +14,6 @@ use hania_domain::message::Role;
 use hania_domain::services::{BotRef, ChatReply, ChatRequest, PreparedTurn, Resource};
 use hania_domain::widget::{visitor_customer_id, visitor_token};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -48,8 +47,21 @@ pub struct WidgetChatReply {
     /// When the answer was stored.
     #[serde(with = "time::serde::rfc3339")]
     pub timestamp: OffsetDateTime,
-    /// The visitor's token: send it back as `X-Visitor-Token`.
-    pub visitor_token: String,
+    /// The visitor's token: send it back as `X-Visitor-Token` (in the
+    /// stream's `done` event it is the `X-Visitor-Token` header only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visitor_token: Option<String>,
+}
+
+impl WidgetChatReply {
+    fn of(reply: &ChatReply, visitor_token: Option<String>) -> Self {
+        Self {
+            response: reply.response.clone(),
+            conversation_id: reply.conversation_id.as_uuid(),
+            timestamp: crate::wire::whole_seconds(reply.timestamp),
+            visitor_token,
+        }
+    }
 }
 
 /// What the widget shows before the first message.
@@ -96,36 +108,17 @@ crate::wire::sse_schema::stream_schema!(
 /// The widget's stream: the native events without the tool calls (a
 /// visitor sees answers, not the agent's work).
 const WIDGET_STREAM: StreamFormat = StreamFormat {
-    start: |conversation_id| {
-        Some(sse::event(
-            "start",
-            &json!({ "conversation_id": conversation_id }),
-        ))
-    },
+    start: sse::native_start,
     delta: sse::native_delta,
     tool_event: |_| None,
     done: |reply| {
         sse::event(
             "done",
-            &json!({"response": reply.response, "conversation_id": reply.conversation_id,
-                "timestamp": rfc3339(reply.timestamp)}),
+            &serde_json::to_value(WidgetChatReply::of(reply, None)).unwrap_or_default(),
         )
     },
-    error: |error| {
-        let (_, code) = error.status_and_code();
-        sse::event(
-            "error",
-            &json!({"code": code, "message": error.to_string()}),
-        )
-    },
+    error: sse::native_error,
 };
-
-fn rfc3339(at: OffsetDateTime) -> String {
-    at.replace_nanosecond(0)
-        .unwrap_or(at)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
 
 /// What the widget shows: the bot's name and greeting.
 #[utoipa::path(get, path = "/api/v1/widget/config", tag = "Widget",
@@ -247,15 +240,7 @@ pub async fn widget_chat(
     let (visitor, token) = visitor_of(&caller, &state);
     let request = chat_request(&state, &caller, visitor, &body.0).await?;
     let reply: ChatReply = state.chat.send(caller.key.workspace_id, request).await?;
-    let answer = WidgetChatReply {
-        response: reply.response.clone(),
-        conversation_id: reply.conversation_id.as_uuid(),
-        timestamp: reply
-            .timestamp
-            .replace_nanosecond(0)
-            .unwrap_or(reply.timestamp),
-        visitor_token: token.clone(),
-    };
+    let answer = WidgetChatReply::of(&reply, Some(token.clone()));
     Ok(with_token(ok(answer), &token))
 }
 

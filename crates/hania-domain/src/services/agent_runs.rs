@@ -13,7 +13,6 @@ use crate::ids::{BotId, WorkspaceId};
 use crate::message::Role;
 use crate::ports::{RunClaim, StoreError};
 use crate::services::Resource;
-use crate::trace::{NewTraceStep, action_types};
 use crate::turn::TurnRecord;
 use crate::validation::{ValidationError, check_text};
 
@@ -55,22 +54,27 @@ impl ChatService {
         bot: BotId,
         input: Option<String>,
     ) -> Result<ChatReply, ChatError> {
-        let found = self
-            .ports
-            .bots
-            .get_bot(ws, bot)
-            .await
-            .map_err(|e| match e {
-                StoreError::NotFound => ChatError::NotFound(Resource::Bot),
-                other => other.into(),
-            })?;
-        let input = input.filter(|i| !i.trim().is_empty());
-        if let Some(input) = &input {
-            check_text("input", input, super::MAX_MESSAGE_CHARS)?;
-        }
-        let message = input.or(found.agent_goal).ok_or_else(|| {
-            ValidationError::new("input", "is required: the bot has no agent_goal to run")
-        })?;
+        let message = match input.filter(|i| !i.trim().is_empty()) {
+            Some(input) => {
+                check_text("input", &input, super::MAX_MESSAGE_CHARS)?;
+                input
+            }
+            // Only the goal needs the bot read here (the turn reads it too).
+            None => {
+                let found = self
+                    .ports
+                    .bots
+                    .get_bot(ws, bot)
+                    .await
+                    .map_err(|e| match e {
+                        StoreError::NotFound => ChatError::NotFound(Resource::Bot),
+                        other => other.into(),
+                    })?;
+                found.agent_goal.ok_or_else(|| {
+                    ValidationError::new("input", "is required: the bot has no agent_goal to run")
+                })?
+            }
+        };
         self.send(ws, agent_request(bot, message)).await
     }
 
@@ -126,13 +130,9 @@ impl ChatService {
             Err(ChatError::Billing(refusal)) => {
                 let now = self.ports.clock.now();
                 let conversation = self.start(ws, &run.bot, &request, now).await?;
-                let mut step =
-                    NewTraceStep::new(self.id(), action_types::BILLING, refusal.code(), now);
-                step.completed_at = Some(now);
-                step.duration_ms = Some(0);
+                let mut step = self.refusal_step(refusal, now);
                 step.result_summary =
                     Some("scheduled run refused: no model call, no charge".into());
-                step.error_message = Some(refusal.to_string());
                 let record = TurnRecord {
                     workspace_id: ws,
                     conversation_id: conversation.id,

@@ -5,6 +5,7 @@ use time::macros::datetime;
 
 use super::*;
 use crate::billing::BillingStatus;
+use crate::trace::action_types;
 use crate::bot_changes::BotChanges;
 use crate::field_update::FieldUpdate;
 use crate::message::Message;

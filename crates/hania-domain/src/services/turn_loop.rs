@@ -70,6 +70,9 @@ impl ChatService {
             let raced = stops
                 .race(self.call_model(&request, observer, delivery, &mut outcome))
                 .await;
+            // Estimated once (when the provider reported no usage), then
+            // read by the step, the charge and the message alike.
+            outcome.usage = Some(outcome.produced_usage(&request));
             let finished = self.ports.clock.now();
             spent.provider_ms += (finished - started).whole_milliseconds() as i64;
             let end = match raced {

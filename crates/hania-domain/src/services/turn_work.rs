@@ -9,7 +9,7 @@ use super::chat::ChatService;
 use super::chat_stream::StreamOutcome;
 use super::chat_types::{ChatError, ChatReply, ModelTurn};
 use super::turn_loop::Spent;
-use crate::billing::period_start_of;
+use crate::billing::{BillingRefusal, period_start_of};
 use crate::completion::{CompletionRequest, TokenUsage};
 use crate::ids::{LedgerEntryId, MessageId};
 use crate::message::{NewMessage, Role};
@@ -125,13 +125,22 @@ impl ChatService {
         let account = self.ports.billing.get_billing(turn.workspace).await?;
         let now = self.ports.clock.now();
         account.check_turn_allowed(now).map_err(|refusal| {
-            let mut step = NewTraceStep::new(self.id(), action_types::BILLING, refusal.code(), now);
-            step.completed_at = Some(now);
-            step.duration_ms = Some(0);
-            step.error_message = Some(refusal.to_string());
-            work.steps.push(step);
+            work.steps.push(self.refusal_step(refusal, now));
             ChatError::Billing(refusal)
         })
+    }
+
+    /// The `billing` step of a model call the billing policy refused.
+    pub(super) fn refusal_step(
+        &self,
+        refusal: BillingRefusal,
+        now: OffsetDateTime,
+    ) -> NewTraceStep {
+        let mut step = NewTraceStep::new(self.id(), action_types::BILLING, refusal.code(), now);
+        step.completed_at = Some(now);
+        step.duration_ms = Some(0);
+        step.error_message = Some(refusal.to_string());
+        step
     }
 
     /// The `agent_limit` step of a last allowed call, made without tools.

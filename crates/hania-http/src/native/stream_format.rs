@@ -10,12 +10,7 @@ use crate::wire::sse;
 /// The native format: `start`, `delta`s (with `tool_call` and
 /// `tool_result` events in agent turns), then `done` or `error` events.
 pub(crate) const NATIVE: StreamFormat = StreamFormat {
-    start: |conversation_id| {
-        Some(sse::event(
-            "start",
-            &json!({ "conversation_id": conversation_id }),
-        ))
-    },
+    start: sse::native_start,
     delta: sse::native_delta,
     tool_event: |event| match event {
         TurnEvent::ToolCall(call) => Some(sse::event(
@@ -39,11 +34,5 @@ pub(crate) const NATIVE: StreamFormat = StreamFormat {
             &serde_json::to_value(ChatSendReply::from(reply)).unwrap_or_default(),
         )
     },
-    error: |error| {
-        let (_, code) = error.status_and_code();
-        sse::event(
-            "error",
-            &json!({"code": code, "message": error.to_string()}),
-        )
-    },
+    error: sse::native_error,
 };

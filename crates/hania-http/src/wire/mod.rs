@@ -12,3 +12,8 @@ pub(crate) mod hansei_error;
 pub(crate) mod slug_error;
 pub(crate) mod sse;
 pub(crate) mod sse_schema;
+
+/// `at` without its fraction of a second, as answers show timestamps.
+pub(crate) fn whole_seconds(at: time::OffsetDateTime) -> time::OffsetDateTime {
+    at.replace_nanosecond(0).unwrap_or(at)
+}

@@ -14,8 +14,11 @@ use actix_web::HttpResponse;
 use actix_web::web::Bytes;
 use futures::StreamExt;
 use hania_domain::completion::{CompletionStream, StreamChunk};
+use hania_domain::ids::ConversationId;
 use hania_domain::services::StreamOutcome;
 use serde_json::json;
+
+use super::error::ApiError;
 use tokio::sync::mpsc;
 
 /// The keep-alive comment.
@@ -161,6 +164,23 @@ pub async fn wait_with_keep_alive<F: Future>(
             }
         }
     }
+}
+
+/// The native `event: start` with `{"conversation_id": …}`.
+pub fn native_start(conversation_id: ConversationId) -> Option<Bytes> {
+    Some(event(
+        "start",
+        &json!({ "conversation_id": conversation_id }),
+    ))
+}
+
+/// The native `event: error` with `{"code", "message"}`.
+pub fn native_error(error: ApiError) -> Bytes {
+    let (_, code) = error.status_and_code();
+    event(
+        "error",
+        &json!({"code": code, "message": error.to_string()}),
+    )
 }
 
 /// How each text delta is written.

@@ -74,10 +74,7 @@ impl From<&ChatReply> for ChatSendReply {
         Self {
             response: reply.response.clone(),
             conversation_id: reply.conversation_id.as_uuid(),
-            timestamp: reply
-                .timestamp
-                .replace_nanosecond(0)
-                .unwrap_or(reply.timestamp),
+            timestamp: crate::wire::whole_seconds(reply.timestamp),
         }
     }
 }
