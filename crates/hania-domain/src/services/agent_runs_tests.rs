@@ -5,12 +5,12 @@ use time::macros::datetime;
 
 use super::*;
 use crate::billing::BillingStatus;
-use crate::trace::action_types;
 use crate::bot_changes::BotChanges;
 use crate::field_update::FieldUpdate;
 use crate::message::Message;
 use crate::services::test_support::NOW;
 use crate::services::turn_test_support::{BOT, Harness, WS, account, answer, recorded};
+use crate::trace::action_types;
 use crate::turn::TurnConversation;
 
 fn agent(schedule: &str, due: OffsetDateTime) -> Bot {
