@@ -32,3 +32,6 @@ mod stream;
 mod tools;
 mod upstream;
 mod widget;
+mod widget_browser;
+mod widget_identity;
+mod widget_support;

@@ -2,99 +2,10 @@
 //! from its allowed origins only, CORS grants for those only, visitors
 //! that own their conversations, per-visitor limits, the stream.
 
-use hania_blackbox::{Backend, Method, TestApp, on_both_backends, sse_events};
-use hania_mock_llm::{MockConfig, MockLlm};
-use hania_server::config::Config;
-use reqwest::Response;
+use hania_blackbox::{Backend, Method, on_both_backends, sse_events};
 use serde_json::{Value, json};
 
-const SHOP: &str = "https://shop.example.com";
-
-struct Widget {
-    app: TestApp,
-    key: String,
-    bot: String,
-    _mock: MockLlm,
-}
-
-async fn widget(backend: Backend, key: Value) -> Widget {
-    let mock = MockLlm::start(MockConfig {
-        reply: "We ship to Norway in three days.".into(),
-        ..MockConfig::default()
-    })
-    .await
-    .unwrap();
-    let config = Config {
-        llm_base_url: Some(mock.base_url()),
-        ..Config::default()
-    };
-    let app = hania_blackbox::spawn_with(backend, config).await;
-    let bot = app
-        .create_bot(
-            &app.key,
-            json!({"name": "Shop Helper", "system_prompt": "Help shoppers.", "chat_greeting": "Hi! Ask me anything."}),
-        )
-        .await;
-    let mut body = json!({"bot_id": bot, "name": "Storefront",
-        "allowed_domains": ["shop.example.com", "*.example.org", "localhost:3000"]});
-    body.as_object_mut()
-        .unwrap()
-        .extend(key.as_object().unwrap().clone());
-    let (status, created) = app
-        .json(Method::POST, "/api/v1/widgets/keys", Some(&body))
-        .await;
-    assert_eq!(status, 201, "{created}");
-    let key = created["data"]["api_key"].as_str().unwrap().to_owned();
-    Widget {
-        app,
-        key,
-        bot,
-        _mock: mock,
-    }
-}
-
-impl Widget {
-    /// A widget request from `origin` (none: like curl) with `token`.
-    async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        origin: Option<&str>,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> Response {
-        let mut request = self
-            .app
-            .client
-            .request(method, format!("{}/api/v1/widget{path}", self.app.base))
-            .bearer_auth(&self.key);
-        if let Some(origin) = origin {
-            request = request.header("Origin", origin);
-        }
-        if let Some(token) = token {
-            request = request.header("X-Visitor-Token", token);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        request.send().await.unwrap()
-    }
-
-    async fn chat(&self, token: Option<&str>, body: Value) -> (u16, Value) {
-        let response = self
-            .call(Method::POST, "/chat", Some(SHOP), token, Some(body))
-            .await;
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap())
-    }
-}
-
-fn grant(response: &Response) -> Option<String> {
-    response
-        .headers()
-        .get("access-control-allow-origin")
-        .map(|v| v.to_str().unwrap().to_owned())
-}
+use crate::widget_support::{SHOP, grant, widget};
 
 async fn only_allowed_origins_get_an_answer_and_a_grant(backend: Backend) {
     let w = widget(backend, json!({})).await;
@@ -217,8 +128,8 @@ async fn visitors_own_their_conversations(backend: Backend) {
         .await;
     assert_eq!(status, 200, "{first}");
     assert_eq!(
-        first["data"]["response"], "Hi! Ask me anything.",
-        "the greeting"
+        first["data"]["response"], "We ship to Norway in three days.",
+        "on the web the greeting opens the conversation; the model answers"
     );
     let alice = first["data"]["visitor_token"].as_str().unwrap().to_owned();
     let conversation = first["data"]["conversation_id"]
@@ -263,7 +174,14 @@ async fn visitors_own_their_conversations(backend: Backend) {
         .iter()
         .map(|m| m["role"].as_str().unwrap())
         .collect();
-    assert_eq!(roles, ["user", "assistant", "user", "assistant"]);
+    assert_eq!(
+        roles,
+        ["assistant", "user", "assistant", "user", "assistant"]
+    );
+    assert_eq!(
+        mine["data"]["messages"][0]["content"],
+        "Hi! Ask me anything."
+    );
     assert_eq!(read(Some(bob.clone())).await.0, 404, "another visitor's");
     assert_eq!(read(None).await.0, 404);
     assert_eq!(

@@ -182,6 +182,12 @@ pub struct WidgetKeySettings {
     pub is_active: bool,
     /// Requests per hour of each visitor (each browser) using the key.
     pub visitor_rate_limit_per_hour: u32,
+    /// The key's own text, kept because widget keys are public by design
+    /// (the embed code shows it); `None` for keys made before it was kept.
+    pub key_text: Option<String>,
+    /// The secret a site signs its logged-in users' ids with (`user_hash`
+    /// = hex HMAC-SHA256 of the user id under it); shown once, when made.
+    pub identity_secret: Option<String>,
 }
 
 /// Kind of key, with the kind's own settings.

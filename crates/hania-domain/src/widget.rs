@@ -86,9 +86,56 @@ pub fn verify_visitor_token(secret: &[u8], key: ApiKeyId, token: &str) -> Option
     bool::from(expected.as_bytes().ct_eq(mac.as_bytes())).then_some(visitor)
 }
 
+/// The visitor a first message with an `Idempotency-Key` mints: derived
+/// from the key (HMAC under the server secret, so not guessable from it),
+/// so a retry of that message is the same visitor and gets the same token.
+pub fn visitor_for_retry(secret: &[u8], key: ApiKeyId, idempotency_key: &str) -> Uuid {
+    let mut mac = HmacSha256::new_from_slice(secret).unwrap_or_else(|_| unreachable!());
+    mac.update(format!("retry.{key}.{idempotency_key}").as_bytes());
+    let digest = mac.finalize().into_bytes();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_random_bytes(bytes).into_uuid()
+}
+
 /// The `customer_id` a visitor's conversations carry.
 pub fn visitor_customer_id(visitor: Uuid) -> String {
     format!("visitor:{}", visitor.simple())
+}
+
+/// Longest user id a site may verify.
+pub const MAX_USER_ID_CHARS: usize = 200;
+
+/// The `user_hash` a site computes for one of its logged-in users: lowercase
+/// hex HMAC-SHA256 of the user id (UTF-8) under the key's identity secret
+/// (its text, UTF-8).
+pub fn user_hash(identity_secret: &str, user_id: &str) -> String {
+    let mut mac =
+        HmacSha256::new_from_slice(identity_secret.as_bytes()).unwrap_or_else(|_| unreachable!());
+    mac.update(user_id.as_bytes());
+    crate::hex::encode(&mac.finalize().into_bytes())
+}
+
+/// Whether `hash` is the [`user_hash`] of `user_id` (hex in either case,
+/// compared in constant time). An empty, over-long or control-character
+/// user id never verifies.
+pub fn user_verified(identity_secret: &str, user_id: &str, hash: &str) -> bool {
+    if user_id.is_empty()
+        || user_id.chars().count() > MAX_USER_ID_CHARS
+        || user_id.chars().any(char::is_control)
+    {
+        return false;
+    }
+    use subtle::ConstantTimeEq;
+    let expected = user_hash(identity_secret, user_id);
+    let given = hash.trim().to_ascii_lowercase();
+    bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
+}
+
+/// The `customer_id` a verified user's conversations carry (the same on
+/// every device).
+pub fn user_customer_id(user_id: &str) -> String {
+    format!("user:{user_id}")
 }
 
 #[cfg(test)]
@@ -141,6 +188,44 @@ mod tests {
             assert!(!origin_allowed(&a, refused), "{refused}");
         }
         assert!(!origin_allowed(&[], "https://shop.example.com"));
+    }
+
+    #[test]
+    fn a_retried_first_message_is_the_same_visitor() {
+        let key = ApiKeyId::from_uuid(Uuid::new_v4());
+        let first = visitor_for_retry(b"secret", key, "retry-1");
+        assert_eq!(first, visitor_for_retry(b"secret", key, "retry-1"));
+        assert_ne!(first, visitor_for_retry(b"secret", key, "retry-2"));
+        assert_ne!(first, visitor_for_retry(b"other", key, "retry-1"));
+        assert_eq!(first.get_version_num(), 4);
+    }
+
+    #[test]
+    fn user_hashes_are_hmac_sha256_of_the_user_id() {
+        // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
+        assert_eq!(
+            user_hash("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        let hash = user_hash("hania_is_s3cret", "user-42");
+        assert!(user_verified("hania_is_s3cret", "user-42", &hash));
+        assert!(user_verified(
+            "hania_is_s3cret",
+            "user-42",
+            &hash.to_uppercase()
+        ));
+        assert!(!user_verified("hania_is_other", "user-42", &hash));
+        assert!(!user_verified("hania_is_s3cret", "user-43", &hash));
+        assert!(!user_verified("hania_is_s3cret", "user-42", &hash[1..]));
+        assert!(!user_verified(
+            "hania_is_s3cret",
+            "",
+            &user_hash("hania_is_s3cret", "")
+        ));
+        let long = "u".repeat(MAX_USER_ID_CHARS + 1);
+        assert!(!user_verified("k", &long, &user_hash("k", &long)));
+        assert!(!user_verified("k", "a\nb", &user_hash("k", "a\nb")));
+        assert_eq!(user_customer_id("user-42"), "user:user-42");
     }
 
     #[test]

@@ -22,7 +22,7 @@ use utoipa::openapi::path::PathItem;
 use crate::middleware::{ability, auth, no_query, widget_auth};
 use crate::native::{
     billing, bot_run, bot_tools, bots, chat, conversations, discover, health, hooks, keys,
-    send_stream, tools, widgets,
+    send_stream, tools, widget_embed, widgets,
 };
 use crate::wire::dialect::Dialect;
 use crate::wire::error::ApiError;
@@ -84,6 +84,8 @@ macro_rules! route_table {
 route_table! {
     Native Open => health::healthz;
     Native Open => health::readyz;
+    Native Open => widget::script::widget_script;
+    Native Open => widget::script::widget_demo;
     Native Key(ChatSend) => chat::send;
     Native Key(ChatSend) => send_stream::send_stream;
     Native Key(BotsRead) => bots::list_bots;
@@ -115,16 +117,19 @@ route_table! {
     Native Key(WidgetsRead) => widgets::get_widget_key;
     Native Key(WidgetsWrite) => widgets::update_widget_key;
     Native Key(WidgetsWrite) => widgets::revoke_widget_key;
+    Native Key(WidgetsWrite) => widget_embed::rotate_identity_secret;
+    Native Key(WidgetsRead) => widget_embed::get_embed_code;
     Native Key(KeysWrite) => keys::list_keys;
     Native Key(KeysWrite) => keys::create_key;
     Native Key(KeysWrite) => keys::revoke_key;
     Native Key(BillingRead) => billing::get_billing;
     Hansei Key(ChatSend) => hansei::send_message;
     Slug Key(ChatSend) => slug::chat;
-    Widget Widget => widget::widget_config;
-    Widget Widget => widget::widget_chat;
-    Widget Widget => widget::widget_chat_stream;
-    Widget Widget => widget::widget_conversation;
+    Widget Widget => widget::chat::widget_config;
+    Widget Widget => widget::chat::widget_chat;
+    Widget Widget => widget::chat::widget_chat_stream;
+    Widget Widget => widget::conversations::widget_last_conversation;
+    Widget Widget => widget::conversations::widget_conversation;
 }
 
 /// The methods an OpenAPI path item documents, with their operation ids

@@ -58,6 +58,10 @@ pub struct Config {
     /// `HANIA_SCHEDULER_TICK_MS`: how often the scheduler looks for due
     /// runs (default 1 000).
     pub scheduler_tick_ms: Option<String>,
+    /// `HANIA_PUBLIC_URL`: the server's address as browsers reach it
+    /// (e.g. `https://chat.example.com`), used in widget embed codes
+    /// (default: the scheme and host each request came with).
+    pub public_url: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -78,6 +82,7 @@ impl fmt::Debug for Config {
             .field("outbound_allow_nets", &self.outbound_allow_nets)
             .field("scheduler", &self.scheduler)
             .field("scheduler_tick_ms", &self.scheduler_tick_ms)
+            .field("public_url", &self.public_url)
             .finish()
     }
 }
@@ -142,6 +147,25 @@ impl Config {
         );
         set(&mut self.scheduler, get("HANIA_SCHEDULER"));
         set(&mut self.scheduler_tick_ms, get("HANIA_SCHEDULER_TICK_MS"));
+        set(&mut self.public_url, get("HANIA_PUBLIC_URL"));
+    }
+
+    /// The public URL without a trailing slash, if set; it must be an
+    /// `http(s)://` URL.
+    pub fn public_url(&self) -> Result<Option<String>> {
+        let Some(url) = self.public_url.as_deref().map(str::trim) else {
+            return Ok(None);
+        };
+        let url = url.trim_end_matches('/');
+        let valid = (url.starts_with("https://") || url.starts_with("http://"))
+            && url
+                .split_once("://")
+                .is_some_and(|(_, rest)| !rest.is_empty())
+            && !url.contains(['"', '<', '>', ' ', '\'', '`']);
+        if !valid {
+            anyhow::bail!("HANIA_PUBLIC_URL must be an http:// or https:// URL, got {url:?}");
+        }
+        Ok(Some(url.to_owned()))
     }
 
     /// How often the scheduler ticks, or `None` when it is off here.

@@ -83,6 +83,7 @@ pub async fn start(config: &Config, workers: Option<usize>) -> Result<Running> {
     );
     state.stream_keep_alive = config.stream_keep_alive()?;
     state.visitor_secret = visitor_secret(state.store.as_ref()).await?;
+    state.public_url = config.public_url()?;
     state.set_outbound_policy(policy);
     let state = web::Data::new(state);
     let scheduler = config

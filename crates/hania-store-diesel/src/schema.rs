@@ -50,6 +50,8 @@ diesel::table! {
         is_active -> Bool,
         created_at -> DbTimestamp,
         visitor_rate_limit_per_hour -> Integer,
+        widget_key_text -> Nullable<Text>,
+        identity_secret -> Nullable<Text>,
     }
 }
 

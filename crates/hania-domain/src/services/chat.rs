@@ -189,7 +189,7 @@ impl ChatService {
         if !bot.is_active() {
             return Err(ChatError::BotInactive);
         }
-        let existing = self.resolve(ws, &bot, &req).await?;
+        let mut existing = self.resolve(ws, &bot, &req).await?;
         let now = self.ports.clock.now();
         // An agent run is work, not a chat: it is never greeted.
         let greeting = bot
@@ -197,13 +197,18 @@ impl ChatService {
             .as_deref()
             .map(str::trim)
             .filter(|g| !g.is_empty() && req.channel != Channel::Agent);
-        if let (None, Some(greeting)) = (&existing, greeting) {
+        let opens_on_web = req.channel == Channel::Web;
+        if let (None, Some(greeting), false) = (&existing, greeting, opens_on_web) {
             return self
                 .greet(ws, &bot, &req, greeting, now)
                 .await
                 .map(PreparedTurn::Answered);
         }
         billing?.check_turn_allowed(now)?;
+        if let (None, Some(greeting), true) = (&existing, greeting, opens_on_web) {
+            let opened = self.open_with_greeting(ws, &bot, &req, greeting, now);
+            existing = Some(opened.await?);
+        }
         let agent = if req.agent_mode || bot.bot_type == BotType::Agent {
             Some(self.agent_plan(ws, &bot).await?)
         } else {

@@ -1,17 +1,59 @@
-//! The instant greeting: a brand-new conversation of a bot with a
-//! `chat_greeting` is answered without the model and without a charge.
+//! The bot's `chat_greeting`. Through the API it is the instant greeting:
+//! a brand-new conversation is answered with it, without the model and
+//! without a charge. On the web (the widget, which shows the greeting
+//! before the visitor writes) it opens the conversation instead, and the
+//! visitor's first message is answered by the model.
 
 use time::OffsetDateTime;
 
 use super::chat::ChatService;
 use super::chat_types::{ChatError, ChatReply, ChatRequest};
 use crate::bot::Bot;
+use crate::conversation::Conversation;
 use crate::ids::{TraceStepId, WorkspaceId};
 use crate::message::Role;
 use crate::trace::{NewTraceStep, action_types};
 use crate::turn::TurnRecord;
 
 impl ChatService {
+    /// A web conversation opened by the greeting: created holding only the
+    /// greeting (no model call, no charge), for the visitor's first
+    /// message to continue.
+    pub(super) async fn open_with_greeting(
+        &self,
+        ws: WorkspaceId,
+        bot: &Bot,
+        req: &ChatRequest,
+        greeting: &str,
+        now: OffsetDateTime,
+    ) -> Result<Conversation, ChatError> {
+        let conversation = self.start(ws, bot, req, now).await?;
+        let record = TurnRecord {
+            workspace_id: ws,
+            conversation_id: conversation.id,
+            messages: vec![self.message(Role::Assistant, greeting, now)],
+            trace_steps: vec![self.greeting_step("greeting shown before the first message", now)],
+            charge: None,
+            release_hold: None,
+            recorded_at: now,
+        };
+        self.ports.turns.record_turn(&record).await?;
+        Ok(conversation)
+    }
+
+    fn greeting_step(&self, summary: &str, now: OffsetDateTime) -> NewTraceStep {
+        let mut step = NewTraceStep::new(
+            self.id::<TraceStepId>(),
+            action_types::GREETING,
+            "chat_greeting",
+            now,
+        );
+        step.completed_at = Some(now);
+        step.duration_ms = Some(0);
+        step.result_summary = Some(summary.into());
+        step
+    }
+
     /// A brand-new conversation of a bot with a greeting: the greeting is
     /// the answer, with no model call and no charge; the user's message is
     /// still stored.
@@ -26,15 +68,7 @@ impl ChatService {
         let conversation = self.start(ws, bot, req, now).await?;
         let answer = self.message(Role::Assistant, greeting, now);
         let message_id = answer.id;
-        let mut step = NewTraceStep::new(
-            self.id::<TraceStepId>(),
-            action_types::GREETING,
-            "chat_greeting",
-            now,
-        );
-        step.completed_at = Some(now);
-        step.duration_ms = Some(0);
-        step.result_summary = Some("instant greeting, no model call".into());
+        let step = self.greeting_step("instant greeting, no model call", now);
         let record = TurnRecord {
             workspace_id: ws,
             conversation_id: conversation.id,

@@ -304,6 +304,9 @@ async fn new_conversation_skips_resolution_by_external_user() {
     );
 }
 
+#[path = "chat_web_tests.rs"]
+mod web;
+
 #[path = "chat_failure_tests.rs"]
 mod failures;
 

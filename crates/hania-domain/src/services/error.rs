@@ -49,6 +49,12 @@ pub enum Conflict {
     /// Something the change refers to was deleted meanwhile.
     #[error("something this change refers to no longer exists; reload and retry")]
     Stale,
+    /// The widget key was made before key texts were kept, so no embed
+    /// code can show it.
+    #[error(
+        "this widget key was created before the server kept widget key texts; create a new key for the embed code"
+    )]
+    KeyTextUnknown,
     /// Any other store rule; the request can be retried.
     #[error("the change conflicts with existing data; retry")]
     Other,

@@ -186,6 +186,8 @@ async fn only_account_keys_are_revoked_as_account_keys() {
         allowed_domains: vec![],
         is_active: true,
         visitor_rate_limit_per_hour: 60,
+        key_text: None,
+        identity_secret: None,
     });
     let mut store = MockApiKeyStore::new();
     store

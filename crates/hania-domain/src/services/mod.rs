@@ -40,5 +40,7 @@ pub use error::{Conflict, Resource, ServiceError};
 pub use hooks::{HookChanges, HookService};
 pub use keys::{AuthError, KeyService, NewAccountKey};
 pub use tools::{ToolChanges, ToolDraft, ToolService};
-pub use widgets::{MAX_DOMAIN_CHARS, WidgetKeyChanges, WidgetKeyService, normalize_domain};
+pub use widgets::{
+    IDENTITY_SECRET_PREFIX, MAX_DOMAIN_CHARS, WidgetKeyChanges, WidgetKeyService, normalize_domain,
+};
 pub use workspaces::{Bootstrap, WorkspaceService};

@@ -6,8 +6,11 @@ use crate::api_key::{
 };
 use crate::ids::{ApiKeyId, BotId, WorkspaceId};
 use crate::ports::{ApiKeyStore, Clock, IdGenerator};
-use crate::services::{Resource, ServiceError};
+use crate::services::{Conflict, Resource, ServiceError};
 use crate::validation::{ValidationError, check_text};
+
+/// The start of every identity secret.
+pub const IDENTITY_SECRET_PREFIX: &str = "hania_is_";
 
 /// Most domains one widget key may list.
 const MAX_DOMAINS: usize = 50;
@@ -131,6 +134,8 @@ impl WidgetKeyService {
             allowed_domains: Vec::new(),
             is_active: true,
             visitor_rate_limit_per_hour: DEFAULT_VISITOR_RATE_LIMIT_PER_HOUR,
+            key_text: Some(secret.expose().to_owned()),
+            identity_secret: Some(self.new_identity_secret()),
         };
         let mut key = ApiKey {
             id: ApiKeyId::from_uuid(self.ids.new_id()),
@@ -195,6 +200,59 @@ impl WidgetKeyService {
         Ok(key)
     }
 
+    /// A new identity secret: `hania_is_` and 40 random hex digits.
+    fn new_identity_secret(&self) -> String {
+        format!(
+            "{IDENTITY_SECRET_PREFIX}{}",
+            crate::hex::encode(&self.ids.key_secret_bytes())
+        )
+    }
+
+    /// Replaces a widget key's identity secret (the old one stops
+    /// verifying users at once) and returns the new one, to show once.
+    pub async fn rotate_identity_secret(
+        &self,
+        workspace: WorkspaceId,
+        id: ApiKeyId,
+    ) -> Result<String, ServiceError> {
+        let mut key = self.get(workspace, id).await?;
+        let secret = self.new_identity_secret();
+        if let KeyKind::Widget(settings) = &mut key.kind {
+            settings.identity_secret = Some(secret.clone());
+        }
+        self.keys
+            .update_key(&key)
+            .await
+            .map_err(ServiceError::from_store(KIND))?;
+        Ok(secret)
+    }
+
+    /// What an embed code needs: a widget key of the workspace (of `bot`
+    /// when given) and its text.
+    ///
+    /// # Errors
+    /// `NotFound` for another bot's or an unknown key; `Conflict` for a
+    /// key made before key texts were kept.
+    pub async fn embed_key(
+        &self,
+        workspace: WorkspaceId,
+        id: ApiKeyId,
+        bot: Option<BotId>,
+    ) -> Result<(ApiKey, String), ServiceError> {
+        let key = self.get(workspace, id).await?;
+        let KeyKind::Widget(settings) = &key.kind else {
+            return Err(ServiceError::NotFound(KIND));
+        };
+        if bot.is_some_and(|bot| bot != settings.bot_id) {
+            return Err(ServiceError::NotFound(KIND));
+        }
+        let text = settings
+            .key_text
+            .clone()
+            .ok_or(ServiceError::Conflict(Conflict::KeyTextUnknown))?;
+        Ok((key, text))
+    }
+
     /// Revokes a widget key at once.
     pub async fn revoke(&self, workspace: WorkspaceId, id: ApiKeyId) -> Result<(), ServiceError> {
         self.get(workspace, id).await?;
@@ -204,6 +262,10 @@ impl WidgetKeyService {
             .map_err(ServiceError::from_store(KIND))
     }
 }
+
+#[cfg(test)]
+#[path = "widgets_tests.rs"]
+mod service_tests;
 
 #[cfg(test)]
 mod tests {

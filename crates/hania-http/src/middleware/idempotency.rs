@@ -32,6 +32,10 @@ pub(crate) struct Idempotency<'a> {
     pub(crate) store: &'a dyn IdempotencyStore,
     /// Now, for retention.
     pub(crate) clock: &'a dyn Clock,
+    /// Whose keys these are within the workspace (`""`: the workspace's
+    /// own); a key is remembered per scope, so one widget visitor's key
+    /// never replays another's answer.
+    pub(crate) scope: &'a str,
 }
 
 impl<'a> Idempotency<'a> {
@@ -40,8 +44,19 @@ impl<'a> Idempotency<'a> {
         Idempotency {
             store: state.store.as_ref(),
             clock: state.clock.as_ref(),
+            scope: "",
         }
     }
+
+    /// The same ports, with keys remembered within `scope`.
+    pub(crate) fn scoped(self, scope: &'a str) -> Self {
+        Idempotency { scope, ..self }
+    }
+}
+
+/// The request's `Idempotency-Key` header, if it has one.
+pub(crate) fn header_key(req: &HttpRequest) -> Option<&str> {
+    req.headers().get(HEADER).and_then(|v| v.to_str().ok())
 }
 
 /// What to do with a request.
@@ -81,6 +96,11 @@ async fn gate(
             )
         })?
         .to_owned();
+    let key = if ports.scope.is_empty() {
+        key
+    } else {
+        format!("{}|{key}", ports.scope)
+    };
     let now = ports.clock.now();
     let claim = ports
         .store

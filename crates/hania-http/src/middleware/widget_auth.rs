@@ -2,9 +2,12 @@
 //! hania_pk_…`, or `?key=` where a browser cannot send headers: CORS
 //! preflights), used from a page on one of the key's allowed origins.
 //! Only then does a response carry a CORS grant, for that origin only;
-//! everything else is refused before anything runs. Requests count
-//! against the key's hourly limit and, once the browser has a visitor
-//! token, against the visitor's.
+//! everything else is refused before anything runs. A site's logged-in
+//! user comes as `X-User-Id` with `X-User-Hash` (HMAC-SHA256 of the id
+//! under the key's identity secret); a hash that does not verify is
+//! refused. Requests count against the key's hourly limit and, once the
+//! browser has a visitor token (or a verified user), against the
+//! visitor's.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -16,7 +19,9 @@ use futures::future::{Ready, ready};
 use hania_domain::api_key::{
     ApiKey, DEFAULT_WIDGET_RATE_LIMIT_PER_HOUR, KeyFamily, KeyKind, WidgetKeySettings,
 };
-use hania_domain::widget::{origin_allowed, verify_visitor_token};
+use hania_domain::widget::{
+    origin_allowed, user_customer_id, user_verified, verify_visitor_token, visitor_customer_id,
+};
 use uuid::Uuid;
 
 use super::rate_headers::add_rate_headers;
@@ -26,6 +31,10 @@ use crate::wire::error::ApiError;
 
 /// The header a visitor's token comes back in.
 pub(crate) const VISITOR_HEADER: &str = "x-visitor-token";
+/// The header of a site's logged-in user id.
+pub(crate) const USER_ID_HEADER: &str = "x-user-id";
+/// The header of that id's HMAC under the key's identity secret.
+pub(crate) const USER_HASH_HEADER: &str = "x-user-hash";
 
 /// The authenticated caller of a widget request.
 #[derive(Debug, Clone)]
@@ -36,6 +45,49 @@ pub(crate) struct WidgetCaller {
     pub(crate) settings: WidgetKeySettings,
     /// The visitor, when the request carried a valid visitor token.
     pub(crate) visitor: Option<Uuid>,
+    /// The site's logged-in user, when `X-User-Id` came with a valid hash.
+    pub(crate) user: Option<String>,
+}
+
+impl WidgetCaller {
+    /// The `customer_id` of the conversations this caller owns: the
+    /// verified user's (the same on every device), else the visitor's.
+    pub(crate) fn owner(&self, visitor: Option<Uuid>) -> Option<String> {
+        match &self.user {
+            Some(user) => Some(user_customer_id(user)),
+            None => visitor.map(visitor_customer_id),
+        }
+    }
+}
+
+/// The verified user of a request: `Ok(None)` without `X-User-Id`, an
+/// error when the id comes without a hash that verifies under the key's
+/// identity secret.
+fn verified_user(
+    headers: &HeaderMap,
+    settings: &WidgetKeySettings,
+) -> Result<Option<String>, ApiError> {
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    let Some(user) = text(USER_ID_HEADER) else {
+        return Ok(None);
+    };
+    let verified = match (&settings.identity_secret, text(USER_HASH_HEADER)) {
+        (Some(secret), Some(hash)) => user_verified(secret, user, hash),
+        _ => false,
+    };
+    if verified {
+        Ok(Some(user.to_owned()))
+    } else {
+        Err(ApiError::Forbidden(
+            "X-User-Hash is not the HMAC-SHA256 of X-User-Id under this widget key's identity secret"
+                .into(),
+        ))
+    }
 }
 
 impl FromRequest for WidgetCaller {
@@ -72,7 +124,7 @@ fn grant(headers: &mut HeaderMap, origin: &str) {
     headers.insert(
         header::ACCESS_CONTROL_EXPOSE_HEADERS,
         HeaderValue::from_static(
-            "x-visitor-token, x-conversation-id, x-request-id, retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset",
+            "x-visitor-token, x-conversation-id, x-request-id, idempotent-replayed, retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset",
         ),
     );
 }
@@ -128,7 +180,7 @@ pub(crate) async fn authenticate(
             .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS"))
             .insert_header((
                 header::ACCESS_CONTROL_ALLOW_HEADERS,
-                "authorization, content-type, x-visitor-token",
+                "authorization, content-type, idempotency-key, x-visitor-token, x-user-id, x-user-hash",
             ))
             .insert_header((header::ACCESS_CONTROL_MAX_AGE, "600"));
         let mut response = req.into_response(preflight.finish());
@@ -136,6 +188,15 @@ pub(crate) async fn authenticate(
         vary(response.headers_mut());
         return Ok(response);
     }
+    let user = match verified_user(req.headers(), &settings) {
+        Ok(user) => user,
+        Err(error) => {
+            let mut refused = refuse(req, error);
+            grant(refused.headers_mut(), &origin);
+            vary(refused.headers_mut());
+            return Ok(refused);
+        }
+    };
     let now = state.clock.now();
     let limit = key
         .rate_limit_per_hour
@@ -146,22 +207,24 @@ pub(crate) async fn authenticate(
         .get(VISITOR_HEADER)
         .and_then(|t| t.to_str().ok())
         .and_then(|t| verify_visitor_token(&state.visitor_secret, key.id, t));
-    if let (true, Some(visitor)) = (decision.allowed, visitor) {
-        let bucket = format!("visitor:{}:{}", key.id, visitor.simple());
+    let caller = WidgetCaller {
+        key,
+        settings,
+        visitor,
+        user,
+    };
+    if let (true, Some(owner)) = (decision.allowed, caller.owner(visitor)) {
+        let bucket = format!("visitor:{}:{owner}", caller.key.id);
         let per_visitor = state
             .limiter
-            .hit(&bucket, settings.visitor_rate_limit_per_hour, now)
+            .hit(&bucket, caller.settings.visitor_rate_limit_per_hour, now)
             .await;
         if !per_visitor.allowed || per_visitor.remaining < decision.remaining {
             decision = per_visitor;
         }
     }
     let mut response = if decision.allowed {
-        req.extensions_mut().insert(WidgetCaller {
-            key,
-            settings,
-            visitor,
-        });
+        req.extensions_mut().insert(caller);
         next.call(req).await?.map_into_boxed_body()
     } else {
         let retry_after = decision.retry_after(now);

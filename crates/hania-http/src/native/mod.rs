@@ -19,4 +19,5 @@ pub(crate) mod keys;
 pub(crate) mod send_stream;
 mod stream_format;
 pub(crate) mod tools;
+pub(crate) mod widget_embed;
 pub(crate) mod widgets;

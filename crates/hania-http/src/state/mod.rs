@@ -58,6 +58,9 @@ pub struct AppState {
     /// The key that signs widget visitor tokens (shared by every
     /// instance: the server loads it from the store).
     pub visitor_secret: Vec<u8>,
+    /// The server's address as browsers reach it, for embed codes
+    /// (`None`: each request's own scheme and host).
+    pub public_url: Option<String>,
 }
 
 impl AppState {
@@ -96,6 +99,7 @@ impl AppState {
             stream_keep_alive: DEFAULT_STREAM_KEEP_ALIVE,
             workspace_limits: WorkspaceLimitCache::default(),
             visitor_secret: ids.key_secret_bytes().to_vec(),
+            public_url: None,
             keys: KeyService::new(store.clone(), clock.clone(), ids.clone()),
             bots: BotService::new(store.clone(), clock.clone(), ids.clone()),
             tools: ToolService::new(

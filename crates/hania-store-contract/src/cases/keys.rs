@@ -81,6 +81,8 @@ pub async fn widget_keys_need_a_bot_of_the_workspace(store: &dyn Storage) {
             allowed_domains: vec!["shop.example.com".into(), "localhost:3000".into()],
             is_active: true,
             visitor_rate_limit_per_hour: 17,
+            key_text: Some(format!("hania_pk_{seed:040}")),
+            identity_secret: Some("hania_is_first".into()),
         });
         key.abilities = Default::default();
         key
@@ -97,6 +99,8 @@ pub async fn widget_keys_need_a_bot_of_the_workspace(store: &dyn Storage) {
     if let KeyKind::Widget(settings) = &mut inactive.kind {
         settings.is_active = false;
         settings.allowed_domains = vec![];
+        settings.visitor_rate_limit_per_hour = 3;
+        settings.identity_secret = Some("hania_is_rotated".into());
     }
     store.update_key(&inactive).await.unwrap();
     assert_eq!(store.get_key(ws, key.id).await.unwrap(), inactive);

@@ -31,18 +31,23 @@ pub struct KeyRow {
     pub is_active: bool,
     pub created_at: SqlTime,
     pub visitor_rate_limit_per_hour: i32,
+    pub widget_key_text: Option<String>,
+    pub identity_secret: Option<String>,
 }
 
 impl From<&ApiKey> for KeyRow {
     fn from(k: &ApiKey) -> Self {
-        let (widget_bot_id, allowed_domains, is_active, visitor_limit) = match &k.kind {
-            KeyKind::Account => (None, Vec::new(), true, DEFAULT_VISITOR_RATE_LIMIT_PER_HOUR),
-            KeyKind::Widget(w) => (
-                Some(sql_id(w.bot_id)),
-                w.allowed_domains.clone(),
-                w.is_active,
-                w.visitor_rate_limit_per_hour,
-            ),
+        let account = WidgetKeySettings {
+            bot_id: BotId::from_uuid(uuid::Uuid::nil()),
+            allowed_domains: Vec::new(),
+            is_active: true,
+            visitor_rate_limit_per_hour: DEFAULT_VISITOR_RATE_LIMIT_PER_HOUR,
+            key_text: None,
+            identity_secret: None,
+        };
+        let (widget_bot_id, w) = match &k.kind {
+            KeyKind::Account => (None, account),
+            KeyKind::Widget(w) => (Some(sql_id(w.bot_id)), w.clone()),
         };
         Self {
             id: sql_id(k.id),
@@ -56,10 +61,12 @@ impl From<&ApiKey> for KeyRow {
             expires_at: k.expires_at.map(SqlTime),
             revoked_at: k.revoked_at.map(SqlTime),
             widget_bot_id,
-            allowed_domains: SqlJson(serde_json::json!(allowed_domains)),
-            is_active,
+            allowed_domains: SqlJson(serde_json::json!(w.allowed_domains)),
+            is_active: w.is_active,
             created_at: SqlTime(k.created_at),
-            visitor_rate_limit_per_hour: to_i32(visitor_limit),
+            visitor_rate_limit_per_hour: to_i32(w.visitor_rate_limit_per_hour),
+            widget_key_text: w.key_text,
+            identity_secret: w.identity_secret,
         }
     }
 }
@@ -83,6 +90,8 @@ impl TryFrom<KeyRow> for ApiKey {
                     row.visitor_rate_limit_per_hour,
                     "visitor rate limit",
                 )?,
+                key_text: row.widget_key_text.clone(),
+                identity_secret: row.identity_secret.clone(),
             }),
             None => return Err(corrupt("family")),
         };

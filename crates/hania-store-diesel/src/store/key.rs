@@ -100,6 +100,8 @@ impl ApiKeyStore for DieselStore {
                 api_keys::expires_at.eq(&row.expires_at),
                 api_keys::allowed_domains.eq(&row.allowed_domains),
                 api_keys::is_active.eq(row.is_active),
+                api_keys::visitor_rate_limit_per_hour.eq(row.visitor_rate_limit_per_hour),
+                api_keys::identity_secret.eq(&row.identity_secret),
             ))
             .execute(c)
             .await

@@ -132,6 +132,10 @@ pub struct CreatedWidgetKey {
     pub key: WidgetKeyView,
     /// The `hania_pk_…` text to put in the page.
     pub api_key: String,
+    /// Sign each logged-in user's id with it on your backend (`user_hash`
+    /// = hex HMAC-SHA256 of the id under this text) to verify them; shown
+    /// only now (`POST …/identity-secret` makes a new one).
+    pub identity_secret: String,
 }
 
 /// One allowed domain: a host name, optionally `*.` for its subdomains and

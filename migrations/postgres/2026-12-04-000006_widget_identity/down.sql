@@ -1,0 +1,2 @@
+ALTER TABLE api_keys DROP COLUMN identity_secret;
+ALTER TABLE api_keys DROP COLUMN widget_key_text;
