@@ -5,9 +5,11 @@
 use std::sync::LazyLock;
 
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use hania_domain::api_key::{KeyFamily, KeySecret};
 use sha2::{Digest, Sha256};
+
+use crate::wire::error::{ApiError, ErrorBody};
 
 /// The widget: its sources, one job per file, wrapped into one strict
 /// scope. No build step: what is served is these files as written.
@@ -48,8 +50,17 @@ fn not_modified(req: &HttpRequest, etag: &str) -> bool {
         (status = 200, content_type = "text/javascript", body = String, description = "The widget script",
             headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "The browser's copy is current"),
+        (status = 400, description = "A parameter holds a NUL byte", body = ErrorBody),
     ))]
 pub async fn widget_script(req: HttpRequest) -> HttpResponse {
+    let query: Result<Vec<(String, String)>, _> = serde_urlencoded::from_str(req.query_string());
+    if !query.is_ok_and(|pairs| {
+        pairs
+            .iter()
+            .all(|(n, v)| !n.contains('\0') && !v.contains('\0'))
+    }) {
+        return ApiError::InvalidParameter("v: must not contain NUL bytes".into()).error_response();
+    }
     let etag = WIDGET_ETAG.as_str();
     let mut response = if not_modified(&req, etag) {
         HttpResponse::NotModified().finish()
@@ -113,10 +124,10 @@ pub async fn widget_demo(req: HttpRequest) -> HttpResponse {
     let key = query
         .iter()
         .find(|(name, _)| name == "key")
-        .map(|(_, v)| v.trim());
+        .map(|(_, v)| v.as_str());
     // Only a well-formed widget key (letters and hex digits) reaches the page.
     let (status, page) = match key {
-        None | Some("") => (actix_web::http::StatusCode::OK, demo_page(None)),
+        None => (actix_web::http::StatusCode::OK, demo_page(None)),
         Some(text) if KeySecret::family_of(text) == Some(KeyFamily::Widget) => {
             (actix_web::http::StatusCode::OK, demo_page(Some(text)))
         }
