@@ -9,6 +9,8 @@ mod agent_bounds;
 mod agent_runs;
 mod bot_tools;
 mod bots;
+mod calls;
+mod calls_restart;
 mod chat;
 mod conflicts;
 mod conversations;

@@ -44,6 +44,7 @@ fn expected_ability(method: &str, path: &str) -> Option<Ability> {
         (_, _, "widgets") => WidgetsWrite,
         (_, _, "keys") => KeysWrite,
         ("GET", _, "billing") => BillingRead,
+        ("POST", _, "calls") => CallsWrite,
         _ => return None,
     })
 }
@@ -71,6 +72,10 @@ fn sample_body(method: &str, path: &str) -> Option<Value> {
             json!({"bot_id": "{bot}", "message": "hi"})
         }
         ("POST", "/api/v1/bots/discover") => json!({"description": "A support bot"}),
+        ("POST", "/api/v1/calls") => json!({"bot_id": "{bot}", "to_number": "+4712345678"}),
+        ("POST", "/api/v1/calls/transcripts") => json!({"bot_id": "{bot}",
+            "started_at": "2026-12-02T09:00:00Z", "ended_at": "2026-12-02T09:01:00Z",
+            "turns": [{"role": "user", "content": "hi"}]}),
         ("POST", "/public/v1/messages") => json!({"bot_id": "{bot}", "content": "hi"}),
         ("POST", "/v1/api/chat/{slug}") => json!({"message": "hi"}),
         _ => return None,

@@ -88,13 +88,14 @@ pub async fn spawn_with(backend: Backend, config: Config) -> TestApp {
         // Scheduled runs would add conversations to tests that do not
         // expect them: on only where a test asks.
         scheduler: config.scheduler.or_else(|| Some("off".into())),
+        jobs_tick_ms: config.jobs_tick_ms.or_else(|| Some("100".into())),
         ..config
     };
     let running = hania_server::start(&config, Some(2)).await.unwrap();
     let boot = running.bootstrap.expect("an empty store is bootstrapped");
     tokio::spawn(running.server);
     // The scheduler stops before the store goes.
-    let guard: Box<dyn Any + Send> = Box::new((running.scheduler, guard));
+    let guard: Box<dyn Any + Send> = Box::new((running.scheduler, running.jobs, guard));
     let store = hania_server::store::open_store(&url).await.unwrap();
     TestApp {
         base: format!("http://{}", running.addr),
@@ -116,6 +117,7 @@ impl TestApp {
             bind: Some("127.0.0.1:0".into()),
             database_url: Some(self.database_url.clone()),
             scheduler: config.scheduler.clone().or_else(|| Some("off".into())),
+            jobs_tick_ms: config.jobs_tick_ms.clone().or_else(|| Some("100".into())),
             ..config
         };
         let running = hania_server::start(&config, Some(2)).await.unwrap();
@@ -128,7 +130,7 @@ impl TestApp {
             store: self.store.clone(),
             client: Client::new(),
             database_url: self.database_url.clone(),
-            _guard: Box::new(running.scheduler),
+            _guard: Box::new((running.scheduler, running.jobs)),
         }
     }
 

@@ -88,6 +88,10 @@ uuid_id!(
     /// Identifies money held for a model turn in flight.
     HoldId
 );
+uuid_id!(
+    /// Identifies a background job.
+    JobId
+);
 
 #[cfg(test)]
 mod tests {

@@ -21,7 +21,7 @@ use utoipa::openapi::path::PathItem;
 
 use crate::middleware::{ability, auth, no_query, widget_auth};
 use crate::native::{
-    billing, bot_run, bot_tools, bots, chat, conversations, discover, health, hooks, keys,
+    billing, bot_run, bot_tools, bots, calls, chat, conversations, discover, health, hooks, keys,
     send_stream, tools, widget_embed, widgets,
 };
 use crate::wire::dialect::Dialect;
@@ -123,6 +123,8 @@ route_table! {
     Native Key(KeysWrite) => keys::create_key;
     Native Key(KeysWrite) => keys::revoke_key;
     Native Key(BillingRead) => billing::get_billing;
+    Native Key(CallsWrite) => calls::start_call;
+    Native Key(CallsWrite) => calls::record_transcript;
     Hansei Key(ChatSend) => hansei::send_message;
     Slug Key(ChatSend) => slug::chat;
     Widget Widget => widget::chat::widget_config;

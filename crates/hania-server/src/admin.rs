@@ -7,6 +7,7 @@ use clap::Subcommand;
 use hania_domain::ability::AbilitySet;
 use hania_domain::billing::{BillingStatus, Plan};
 use hania_domain::ids::{ApiKeyId, LedgerEntryId, WorkspaceId};
+use hania_domain::job::{Job, JobState};
 use hania_domain::ledger::{LedgerKind, NewCredit};
 use hania_domain::money::Money;
 use hania_domain::ports::{Clock, IdGenerator, Storage};
@@ -93,6 +94,16 @@ pub enum AdminCommand {
         /// Model turns per month; omit for unlimited.
         #[arg(long)]
         allowance: Option<u32>,
+    },
+    /// List background jobs (post-call processing), newest first, with
+    /// their state, attempts and last error.
+    Jobs {
+        /// Only jobs in this state: queued, running, done or failed.
+        #[arg(long)]
+        state: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
     },
 }
 
@@ -221,7 +232,40 @@ pub async fn run(store: Arc<dyn Storage>, command: AdminCommand) -> Result<Strin
                 .await?;
             Ok("plan updated".into())
         }
+        AdminCommand::Jobs { state, limit } => {
+            let state = state
+                .map(|s| {
+                    JobState::parse(s.trim()).map_err(|e| anyhow::anyhow!("--state: {}", e.message))
+                })
+                .transpose()?;
+            let jobs = store.list_jobs(state, limit).await?;
+            Ok(jobs_table(&jobs))
+        }
     }
+}
+
+/// One line per job: id, kind, state, attempts, next run, conversation,
+/// last error.
+fn jobs_table(jobs: &[Job]) -> String {
+    if jobs.is_empty() {
+        return "no jobs".into();
+    }
+    let time = |t: OffsetDateTime| t.format(&Rfc3339).unwrap_or_default();
+    let mut lines =
+        vec!["id\tkind\tstate\tattempts\trun_after\tconversation\tlast_error".to_owned()];
+    lines.extend(jobs.iter().map(|j| {
+        format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            j.id,
+            j.kind,
+            j.state,
+            j.attempts,
+            time(j.run_after),
+            j.conversation_id,
+            j.last_error.as_deref().unwrap_or("-")
+        )
+    }));
+    lines.join("\n")
 }
 
 #[cfg(test)]

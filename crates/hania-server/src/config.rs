@@ -62,6 +62,15 @@ pub struct Config {
     /// (e.g. `https://chat.example.com`), used in widget embed codes
     /// (default: the scheme and host each request came with).
     pub public_url: Option<String>,
+    /// `HANIA_JOBS`: `on` (default) runs background jobs (post-call
+    /// processing) on this instance, `off` does not.
+    pub jobs: Option<String>,
+    /// `HANIA_JOBS_TICK_MS`: how often the job worker looks for due jobs
+    /// (default 1 000).
+    pub jobs_tick_ms: Option<String>,
+    /// `HANIA_JOB_LEASE_MS`: how long a worker's claim on a job lasts
+    /// before another may take it over (default 120 000).
+    pub job_lease_ms: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -83,6 +92,9 @@ impl fmt::Debug for Config {
             .field("scheduler", &self.scheduler)
             .field("scheduler_tick_ms", &self.scheduler_tick_ms)
             .field("public_url", &self.public_url)
+            .field("jobs", &self.jobs)
+            .field("jobs_tick_ms", &self.jobs_tick_ms)
+            .field("job_lease_ms", &self.job_lease_ms)
             .finish()
     }
 }
@@ -148,6 +160,26 @@ impl Config {
         set(&mut self.scheduler, get("HANIA_SCHEDULER"));
         set(&mut self.scheduler_tick_ms, get("HANIA_SCHEDULER_TICK_MS"));
         set(&mut self.public_url, get("HANIA_PUBLIC_URL"));
+        set(&mut self.jobs, get("HANIA_JOBS"));
+        set(&mut self.jobs_tick_ms, get("HANIA_JOBS_TICK_MS"));
+        set(&mut self.job_lease_ms, get("HANIA_JOB_LEASE_MS"));
+    }
+
+    /// How the job worker runs, or `None` when it is off here.
+    pub fn job_settings(&self) -> Result<Option<crate::jobs::JobSettings>> {
+        match self.jobs.as_deref().map(str::trim) {
+            None | Some("on") => {}
+            Some("off") => return Ok(None),
+            Some(other) => anyhow::bail!("HANIA_JOBS must be on or off, not {other:?}"),
+        }
+        let millis = |value: &Option<String>, name: &str, default: u64| match value {
+            None => Ok(std::time::Duration::from_millis(default)),
+            Some(ms) => positive_millis(ms, name),
+        };
+        Ok(Some(crate::jobs::JobSettings {
+            tick: millis(&self.jobs_tick_ms, "HANIA_JOBS_TICK_MS", 1_000)?,
+            lease: millis(&self.job_lease_ms, "HANIA_JOB_LEASE_MS", 120_000)?,
+        }))
     }
 
     /// The public URL without a trailing slash, if set; it must be an

@@ -76,10 +76,13 @@ async fn main() -> Result<()> {
             }
             tracing::info!(addr = %running.addr, "listening");
             running.server.await?;
+            let grace =
+                std::time::Duration::from_secs(hania_server::server::SHUTDOWN_GRACE_SECONDS);
             if let Some(scheduler) = running.scheduler {
-                let grace =
-                    std::time::Duration::from_secs(hania_server::server::SHUTDOWN_GRACE_SECONDS);
                 scheduler.stop(grace).await;
+            }
+            if let Some(jobs) = running.jobs {
+                jobs.stop(grace).await;
             }
             tracing::info!("stopped");
         }

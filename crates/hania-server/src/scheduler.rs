@@ -67,7 +67,7 @@ async fn run(state: web::Data<AppState>, tick: Duration, mut stopped: watch::Rec
 }
 
 /// Resolves on SIGINT or SIGTERM (as the HTTP server shuts down).
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -12,6 +12,7 @@ use hania_http::{AppState, InMemoryRateLimiter, app};
 use hania_webhook::WebhookExecutor;
 
 use crate::config::Config;
+use crate::jobs::{JobWorker, worker_name};
 use crate::scheduler::Scheduler;
 use crate::store::open_store;
 use crate::system::{RandomIds, SystemClock};
@@ -34,6 +35,8 @@ pub struct Running {
     /// The scheduler of agent runs (`None` with `HANIA_SCHEDULER=off`);
     /// dropping it stops it.
     pub scheduler: Option<Scheduler>,
+    /// The background job worker (`None` with `HANIA_JOBS=off`).
+    pub jobs: Option<JobWorker>,
 }
 
 /// Creates a workspace and full-access key when the store has none.
@@ -89,6 +92,9 @@ pub async fn start(config: &Config, workers: Option<usize>) -> Result<Running> {
     let scheduler = config
         .scheduler_tick()?
         .map(|tick| Scheduler::spawn(state.clone(), tick));
+    let jobs = config
+        .job_settings()?
+        .map(|settings| JobWorker::spawn(state.clone(), settings, worker_name()));
     let mut server =
         HttpServer::new(move || app(state.clone())).shutdown_timeout(SHUTDOWN_GRACE_SECONDS);
     if let Some(workers) = workers {
@@ -108,5 +114,6 @@ pub async fn start(config: &Config, workers: Option<usize>) -> Result<Running> {
         server: server.run(),
         bootstrap,
         scheduler,
+        jobs,
     })
 }

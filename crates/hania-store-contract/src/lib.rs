@@ -82,9 +82,11 @@ macro_rules! storage_contract_tests {
             credits_move_the_balance_and_list_newest_first,
             timestamps_round_trip_in_utc,
             holds_are_released_and_lapse,
+            calls_are_recorded_once_with_their_job,
+            jobs_are_claimed_for_a_lease_and_retried,
             ping_answers
         );
-        $crate::storage_contract_tests!(@shared $subject; concurrent_charges_are_exact, holds_bound_concurrent_overdraw, idempotency_keys_are_claimed_once, concurrent_claimers_of_a_slot_one_wins);
+        $crate::storage_contract_tests!(@shared $subject; concurrent_charges_are_exact, holds_bound_concurrent_overdraw, idempotency_keys_are_claimed_once, concurrent_claimers_of_a_slot_one_wins, concurrent_job_claimers_take_each_job_once);
     };
     (@each $subject:path; $($case:ident),+) => {
         $(

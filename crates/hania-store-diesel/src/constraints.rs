@@ -31,6 +31,11 @@ const UNIQUE_RULES: &[UniqueRule] = &[
         conflict: StoreConflict::HookExists,
     },
     UniqueRule {
+        postgres: "conversations_bot_voice_call",
+        sqlite: "conversations.bot_id, conversations.external_call_id",
+        conflict: StoreConflict::CallExists,
+    },
+    UniqueRule {
         postgres: "api_keys_hash",
         sqlite: "api_keys.key_hash",
         conflict: StoreConflict::IdExists,

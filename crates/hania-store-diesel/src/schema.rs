@@ -275,6 +275,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::*;
+
+    jobs (id) {
+        id -> DbUuid,
+        kind -> Text,
+        workspace_id -> DbUuid,
+        conversation_id -> DbUuid,
+        state -> Text,
+        attempts -> Integer,
+        run_after -> DbTimestamp,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<DbTimestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> DbTimestamp,
+        updated_at -> DbTimestamp,
+    }
+}
+
 diesel::joinable!(billing_accounts -> workspaces (workspace_id));
 diesel::joinable!(conversations -> bots (bot_id));
 diesel::joinable!(post_call_hooks -> tool_configurations (tool_configuration_id));
@@ -297,4 +317,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     turn_holds,
     bot_tools,
+    jobs,
 );

@@ -169,7 +169,8 @@ id_into_sql_uuid!(
     hania_domain::ids::MessageId,
     hania_domain::ids::TraceStepId,
     hania_domain::ids::LedgerEntryId,
-    hania_domain::ids::HoldId
+    hania_domain::ids::HoldId,
+    hania_domain::ids::JobId
 );
 
 /// A domain id as a bindable value: `bots::id.eq(sql_id(bot_id))`.

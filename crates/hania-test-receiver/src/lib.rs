@@ -55,6 +55,14 @@ pub struct Receiver {
 
 impl Receiver {
     pub async fn start(answer: Answer) -> Self {
+        Self::start_sequence(vec![answer]).await
+    }
+
+    /// Answers the n-th request with `answers[n]`, and every request after
+    /// the last with the last one.
+    pub async fn start_sequence(answers: Vec<Answer>) -> Self {
+        assert!(!answers.is_empty(), "at least one answer");
+        let answers = Arc::new(Mutex::new(std::collections::VecDeque::from(answers)));
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let connections = Arc::new(Mutex::new(0));
@@ -63,12 +71,20 @@ impl Receiver {
         tokio::spawn(async move {
             while let Ok((mut socket, _)) = listener.accept().await {
                 *count.lock().unwrap() += 1;
-                let (log, answer) = (log.clone(), answer.clone());
+                let (log, answers) = (log.clone(), answers.clone());
                 tokio::spawn(async move {
                     let Some(request) = read_request(&mut socket).await else {
                         return;
                     };
                     log.lock().unwrap().push(request);
+                    let answer = {
+                        let mut answers = answers.lock().unwrap();
+                        if answers.len() > 1 {
+                            answers.pop_front().unwrap()
+                        } else {
+                            answers[0].clone()
+                        }
+                    };
                     tokio::time::sleep(answer.delay).await;
                     let mut reply = format!(
                         "HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n",

@@ -38,11 +38,13 @@ impl WebhookExecutor {
         &self,
         webhook: &WebhookTool,
         invocation: &ToolInvocation,
-    ) -> Result<String, String> {
+    ) -> Result<String, Failure> {
         let arguments: serde_json::Value = serde_json::from_str(&invocation.call.arguments)
             .map_err(|e| format!("the arguments are not JSON ({e})"))?;
         if !arguments.is_object() {
-            return Err("the arguments must be a JSON object".into());
+            return Err(Failure::from(
+                "the arguments must be a JSON object".to_owned(),
+            ));
         }
         let url = self
             .policy
@@ -51,7 +53,7 @@ impl WebhookExecutor {
         let timeout = Duration::from_millis(u64::from(webhook.timeout_ms));
         let target = tokio::time::timeout(timeout, guard::resolve(&self.policy, &url))
             .await
-            .map_err(|_| "timed out resolving the host".to_owned())??;
+            .map_err(|_| Failure::transient("timed out resolving the host"))??;
         let body = arguments.to_string();
         let client = guard::client(&target, timeout)?;
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
@@ -79,20 +81,46 @@ impl WebhookExecutor {
                 .map_err(|e| describe(e, webhook.timeout_ms))?;
             answer::read(response).await
         };
-        tokio::time::timeout(timeout, work)
-            .await
-            .map_err(|_| format!("no answer within {} ms", webhook.timeout_ms))?
+        tokio::time::timeout(timeout, work).await.map_err(|_| {
+            Failure::transient(format!("no answer within {} ms", webhook.timeout_ms))
+        })?
+    }
+}
+
+/// Why a call gave no result, and whether trying again may help.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    message: String,
+    /// A timeout, a refused or broken connection, or a 5xx answer.
+    transient: bool,
+}
+
+impl Failure {
+    pub(crate) fn transient(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            transient: true,
+        }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Self {
+            message,
+            transient: false,
+        }
     }
 }
 
 /// A request error in words, without the URL (the trace shows the tool).
-fn describe(error: reqwest::Error, timeout_ms: u32) -> String {
+fn describe(error: reqwest::Error, timeout_ms: u32) -> Failure {
     if error.is_timeout() {
-        format!("no answer within {timeout_ms} ms")
+        Failure::transient(format!("no answer within {timeout_ms} ms"))
     } else if error.is_connect() {
-        "could not connect".into()
+        Failure::transient("could not connect")
     } else {
-        format!("the call failed ({})", error.without_url())
+        Failure::transient(format!("the call failed ({})", error.without_url()))
     }
 }
 
@@ -109,10 +137,14 @@ impl ToolExecutor for WebhookExecutor {
                 content,
                 error: None,
                 duration_ms,
+                transient: false,
             },
-            Err(message) => {
+            Err(Failure { message, transient }) => {
                 tracing::info!(tool = %invocation.tool.name, %message, "tool call failed");
-                ToolResult::failed(message, duration_ms)
+                ToolResult {
+                    transient,
+                    ..ToolResult::failed(message, duration_ms)
+                }
             }
         }
     }

@@ -9,6 +9,7 @@ mod agent_run_store;
 mod bot_store;
 mod conversation_store;
 mod idempotency_store;
+mod job_store;
 mod key_store;
 mod ledger_store;
 mod model_provider;
@@ -16,6 +17,7 @@ mod rate_limiter;
 mod secret_store;
 mod store_error;
 mod system;
+mod telephony;
 mod tool_executor;
 mod tool_store;
 mod turn_observer;
@@ -25,6 +27,7 @@ pub use agent_run_store::*;
 pub use bot_store::*;
 pub use conversation_store::*;
 pub use idempotency_store::*;
+pub use job_store::*;
 pub use key_store::*;
 pub use ledger_store::*;
 pub use model_provider::*;
@@ -32,6 +35,7 @@ pub use rate_limiter::*;
 pub use secret_store::*;
 pub use store_error::*;
 pub use system::*;
+pub use telephony::*;
 pub use tool_executor::*;
 pub use tool_store::*;
 pub use turn_observer::*;
@@ -54,6 +58,8 @@ pub trait Storage:
     + IdempotencyStore
     + StoreHealth
     + ServerSecretStore
+    + JobStore
+    + CallStore
 {
 }
 
@@ -73,5 +79,7 @@ impl<T> Storage for T where
         + IdempotencyStore
         + StoreHealth
         + ServerSecretStore
+        + JobStore
+        + CallStore
 {
 }

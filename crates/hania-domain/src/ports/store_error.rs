@@ -28,6 +28,9 @@ pub enum StoreConflict {
     /// A referenced row does not exist (or no longer does).
     #[error("missing reference")]
     MissingReference,
+    /// The bot already has a voice conversation with this external call id.
+    #[error("call exists")]
+    CallExists,
     /// A rule the store has no name for; the adapter logs which.
     #[error("other conflict")]
     Other,

@@ -28,6 +28,9 @@ pub struct ToolResult {
     pub error: Option<String>,
     /// How long the call took.
     pub duration_ms: u64,
+    /// The failure may pass if tried again (a timeout, a refused or
+    /// broken connection, a 5xx answer); `false` on success.
+    pub transient: bool,
 }
 
 impl ToolResult {
@@ -39,6 +42,7 @@ impl ToolResult {
             content: serde_json::json!({ "error": message }).to_string(),
             error: Some(message),
             duration_ms,
+            transient: false,
         }
     }
 }

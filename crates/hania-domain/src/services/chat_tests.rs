@@ -116,6 +116,12 @@ fn service(mocks: Mocks) -> ChatService {
             runs: Arc::new(crate::ports::MockAgentRunStore::new()),
             executor: Arc::new(MockToolExecutor::new()),
             timer: Arc::new(crate::services::turn_test_support::NeverTimer),
+            messages: Arc::new(crate::ports::MockMessageStore::new()),
+            traces: Arc::new(crate::ports::MockTraceStore::new()),
+            hooks: Arc::new(crate::ports::MockHookStore::new()),
+            tools: Arc::new(crate::ports::MockToolStore::new()),
+            jobs: Arc::new(crate::ports::MockJobStore::new()),
+            calls: Arc::new(crate::ports::MockCallStore::new()),
         },
         ChatSettings {
             default_model: "default-model".into(),

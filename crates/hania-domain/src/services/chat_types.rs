@@ -11,8 +11,9 @@ use crate::conversation::Channel;
 use crate::ids::{BotId, ConversationId, MessageId};
 use crate::money::ModelPrice;
 use crate::ports::{
-    AgentRunStore, BotStore, BotToolStore, Clock, ConversationStore, IdGenerator, ModelProvider,
-    StoreError, Timer, ToolExecutor, TurnStore, WorkspaceStore,
+    AgentRunStore, BotStore, BotToolStore, CallStore, Clock, ConversationStore, HookStore,
+    IdGenerator, JobStore, MessageStore, ModelProvider, StoreError, Timer, ToolExecutor, ToolStore,
+    TraceStore, TurnStore, WorkspaceStore,
 };
 use crate::services::Resource;
 use crate::validation::ValidationError;
@@ -145,6 +146,12 @@ pub struct ChatPorts {
     pub runs: Arc<dyn AgentRunStore>,
     pub executor: Arc<dyn ToolExecutor>,
     pub timer: Arc<dyn Timer>,
+    pub messages: Arc<dyn MessageStore>,
+    pub traces: Arc<dyn TraceStore>,
+    pub hooks: Arc<dyn HookStore>,
+    pub tools: Arc<dyn ToolStore>,
+    pub jobs: Arc<dyn JobStore>,
+    pub calls: Arc<dyn CallStore>,
 }
 
 /// A chat turn after [`super::ChatService::prepare`].

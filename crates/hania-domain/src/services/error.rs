@@ -49,6 +49,9 @@ pub enum Conflict {
     /// Something the change refers to was deleted meanwhile.
     #[error("something this change refers to no longer exists; reload and retry")]
     Stale,
+    /// The bot already has a call with this external call id.
+    #[error("the bot already has a call with this external_call_id")]
+    CallExists,
     /// The widget key was made before key texts were kept, so no embed
     /// code can show it.
     #[error(
@@ -68,6 +71,7 @@ impl From<StoreConflict> for Conflict {
             StoreConflict::HookExists => Conflict::HookExists,
             StoreConflict::ToolInUse => Conflict::ToolInUse,
             StoreConflict::MissingReference => Conflict::Stale,
+            StoreConflict::CallExists => Conflict::CallExists,
             StoreConflict::SlugTaken
             | StoreConflict::BalanceExhausted
             | StoreConflict::ToolNameTaken

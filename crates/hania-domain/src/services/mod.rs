@@ -4,6 +4,7 @@
 mod agent_runs;
 mod bot_tools;
 mod bots;
+mod calls;
 mod chat;
 mod chat_billing;
 mod chat_greeting;
@@ -13,7 +14,10 @@ mod chat_types;
 mod discovery;
 mod error;
 mod hooks;
+mod jobs;
 mod keys;
+mod post_call;
+mod post_call_hooks;
 #[cfg(test)]
 mod test_support;
 mod tools;
@@ -38,7 +42,10 @@ pub use chat_stream::StreamOutcome;
 pub use discovery::{Discovery, DiscoveryService};
 pub use error::{Conflict, Resource, ServiceError};
 pub use hooks::{HookChanges, HookService};
+pub use jobs::{JOBS_PER_TICK, JobRun};
 pub use keys::{AuthError, KeyService, NewAccountKey};
+pub use post_call::PostCallReport;
+pub use post_call_hooks::HOOK_ATTEMPTS;
 pub use tools::{ToolChanges, ToolDraft, ToolService};
 pub use widgets::{
     IDENTITY_SECRET_PREFIX, MAX_DOMAIN_CHARS, WidgetKeyChanges, WidgetKeyService, normalize_domain,

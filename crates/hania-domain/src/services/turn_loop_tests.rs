@@ -19,6 +19,7 @@ fn ok(content: &str) -> ToolResult {
         content: content.into(),
         error: None,
         duration_ms: 12,
+        transient: false,
     }
 }
 

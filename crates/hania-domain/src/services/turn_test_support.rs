@@ -20,9 +20,10 @@ use crate::ids::{BotId, ConversationId, HoldId, ToolConfigId, WorkspaceId};
 use crate::message::Role;
 use crate::money::{ModelPrice, Money};
 use crate::ports::{
-    HungUp, MockAgentRunStore, MockBotStore, MockBotToolStore, MockConversationStore,
-    MockModelProvider, MockToolExecutor, MockTurnStore, MockWorkspaceStore, Timer, ToolExecutor,
-    ToolInvocation, ToolResult, TurnEvent, TurnObserver,
+    HungUp, MockAgentRunStore, MockBotStore, MockBotToolStore, MockCallStore,
+    MockConversationStore, MockHookStore, MockJobStore, MockMessageStore, MockModelProvider,
+    MockToolExecutor, MockToolStore, MockTraceStore, MockTurnStore, MockWorkspaceStore, Timer,
+    ToolExecutor, ToolInvocation, ToolResult, TurnEvent, TurnObserver,
 };
 use crate::services::test_support::{NOW, random_ids, stopped_clock};
 use crate::services::{ChatPorts, ChatService, ChatSettings, ModelTurn};
@@ -44,6 +45,12 @@ pub struct Harness {
     pub billing: MockWorkspaceStore,
     pub executor: Arc<dyn ToolExecutor>,
     pub timer: Arc<dyn Timer>,
+    pub messages: MockMessageStore,
+    pub traces: MockTraceStore,
+    pub hooks: MockHookStore,
+    pub tools: MockToolStore,
+    pub jobs: MockJobStore,
+    pub calls: MockCallStore,
 }
 
 impl Default for Harness {
@@ -62,6 +69,12 @@ impl Default for Harness {
             billing,
             executor: Arc::new(MockToolExecutor::new()),
             timer: Arc::new(NeverTimer),
+            messages: MockMessageStore::new(),
+            traces: MockTraceStore::new(),
+            hooks: MockHookStore::new(),
+            tools: MockToolStore::new(),
+            jobs: MockJobStore::new(),
+            calls: MockCallStore::new(),
         }
     }
 }
@@ -96,6 +109,12 @@ impl Harness {
                 runs: Arc::new(self.runs),
                 executor: self.executor,
                 timer: self.timer,
+                messages: Arc::new(self.messages),
+                traces: Arc::new(self.traces),
+                hooks: Arc::new(self.hooks),
+                tools: Arc::new(self.tools),
+                jobs: Arc::new(self.jobs),
+                calls: Arc::new(self.calls),
             },
             ChatSettings {
                 default_model: "m".into(),
@@ -314,6 +333,7 @@ impl ToolExecutor for TogetherTools {
             content: format!("[\"{}\"]", invocation.call.id),
             error: None,
             duration_ms: 7,
+            transient: false,
         }
     }
 }

@@ -9,6 +9,7 @@ pub(crate) mod billing;
 pub(crate) mod bot_run;
 pub(crate) mod bot_tools;
 pub(crate) mod bots;
+pub(crate) mod calls;
 pub(crate) mod chat;
 pub(crate) mod conversations;
 pub(crate) mod discover;

@@ -92,6 +92,12 @@ impl AppState {
             runs: store.clone(),
             executor,
             timer: Arc::new(TokioTimer),
+            messages: store.clone(),
+            traces: store.clone(),
+            hooks: store.clone(),
+            tools: store.clone(),
+            jobs: store.clone(),
+            calls: store.clone(),
         };
         Self {
             chat: ChatService::new(chat_ports, chat_settings),

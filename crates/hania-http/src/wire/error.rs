@@ -73,6 +73,10 @@ pub enum ApiError {
     /// A dependency (the database) is down (503 `UNAVAILABLE`).
     #[error("Service temporarily unavailable")]
     Unavailable,
+    /// A feature this server is not configured for (503 `UNAVAILABLE`;
+    /// the message says what to configure).
+    #[error("{0}")]
+    NotConfigured(String),
     /// A bug (500 `INTERNAL`); details are logged, never answered.
     #[error("Internal server error")]
     Internal,
@@ -98,7 +102,9 @@ impl ApiError {
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED"),
             ApiError::Upstream(_) => (StatusCode::BAD_GATEWAY, "UPSTREAM_ERROR"),
             ApiError::UpstreamTimeout(_) => (StatusCode::GATEWAY_TIMEOUT, "UPSTREAM_TIMEOUT"),
-            ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE"),
+            ApiError::Unavailable | ApiError::NotConfigured(_) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE")
+            }
             ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL"),
         }
     }

@@ -66,7 +66,9 @@ pub(crate) fn error_detail(error: &ApiError) -> SlugErrorDetail {
         ),
         ApiError::Upstream(_) => ("UpstreamError", error.to_string(), json!({})),
         ApiError::UpstreamTimeout(_) => ("TimeoutError", error.to_string(), json!({})),
-        ApiError::Unavailable => ("ServiceUnavailableError", error.to_string(), json!({})),
+        ApiError::Unavailable | ApiError::NotConfigured(_) => {
+            ("ServiceUnavailableError", error.to_string(), json!({}))
+        }
         ApiError::Internal => ("InternalServerError", error.to_string(), json!({})),
     };
     SlugErrorDetail {

@@ -3,6 +3,7 @@
 
 pub mod bot;
 pub mod conversation;
+pub mod job;
 pub mod key;
 pub mod ledger;
 pub mod message;

@@ -9,6 +9,7 @@ mod conversation;
 mod idempotency;
 
 pub use conversation::list_conversations_sql;
+mod job;
 mod key;
 mod ledger;
 mod message;

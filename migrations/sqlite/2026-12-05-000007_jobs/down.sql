@@ -1,0 +1,2 @@
+DROP INDEX conversations_bot_voice_call;
+DROP TABLE jobs;
