@@ -89,6 +89,23 @@ async fn a_job_left_by_a_stopped_server_runs_when_one_is_back(backend: Backend) 
         jobs = second.store.list_jobs(None, 10).await.unwrap();
     }
     assert!(done(&jobs), "{jobs:?}");
+    // What an operator sees: `hania admin jobs`.
+    let listed = hania_server::admin::run(
+        second.store.clone(),
+        hania_server::admin::AdminCommand::Jobs {
+            state: Some("done".into()),
+            limit: 10,
+        },
+    )
+    .await
+    .unwrap();
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 3, "a header and two jobs: {listed}");
+    assert!(lines[0].starts_with("id\tkind\tstate\tattempts"));
+    assert!(
+        lines[1..].iter().all(|l| l.contains("\tpost_call\tdone\t")),
+        "{listed}"
+    );
     let retried = jobs.iter().find(|j| j.id == claimed[0].id).unwrap();
     assert_eq!(
         retried.attempts, 2,

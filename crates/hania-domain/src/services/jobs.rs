@@ -6,6 +6,7 @@
 use time::{Duration, OffsetDateTime};
 
 use super::chat::ChatService;
+use super::chat_types::ChatError;
 use crate::job::{AfterFailure, Job, JobKind};
 use crate::ports::StoreError;
 
@@ -57,8 +58,18 @@ impl ChatService {
         let (recorded, run) = match outcome {
             Ok(()) => (jobs.finish_job(job.id, worker, now).await?, JobRun::Done),
             Err(error) => {
+                // A call deleted meanwhile will not come back.
+                let gone = matches!(
+                    error,
+                    ChatError::NotFound(_) | ChatError::Store(StoreError::NotFound)
+                );
                 let error = error.to_string();
-                match job.after_failure(now) {
+                let next = if gone {
+                    AfterFailure::GiveUp
+                } else {
+                    job.after_failure(now)
+                };
+                match next {
                     AfterFailure::RetryAt(at) => (
                         jobs.fail_job(job.id, worker, &error, Some(at), now).await?,
                         JobRun::Retry(at, error),

@@ -74,3 +74,20 @@ async fn a_worker_that_lost_its_claim_records_nothing() {
     let run = h.service().run_job("w1", &job(1)).await.unwrap();
     assert_eq!(run, JobRun::Lost);
 }
+
+#[tokio::test]
+async fn the_job_of_a_deleted_call_fails_at_once() {
+    let mut h = Harness::default();
+    h.conversations
+        .expect_get_conversation()
+        .returning(|_, _| Err(crate::ports::StoreError::NotFound));
+    h.jobs
+        .expect_fail_job()
+        .times(1)
+        .returning(|_, _, _, run_after, _| {
+            assert_eq!(run_after, None, "no retry");
+            Ok(true)
+        });
+    let run = h.service().run_job("w1", &job(1)).await.unwrap();
+    assert!(matches!(run, JobRun::Failed(_)), "{run:?}");
+}

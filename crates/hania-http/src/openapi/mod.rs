@@ -82,7 +82,11 @@ impl Modify for SecuritySchemes {
         (name = "Bots", description = "Create and manage bots (seed 001)"),
         (name = "Conversations", description = "Read conversations, messages and traces (seed 002)"),
         (name = "Tools", description = "Tool configurations bots can call"),
-        (name = "Widgets", description = "Widget keys for the embeddable web chat"),
+        (name = "Widgets", description = "Widget keys for the embeddable web chat, and its embed code"),
+        (name = "Widget", description = "What the embeddable widget calls (a widget key, from a page on one of its \
+            allowed domains), its script and a demo page"),
+        (name = "Calls", description = "Voice calls: transcripts from your own voice stack (then analysis and \
+            post-call hooks in the background); outbound calls need a telephony provider"),
         (name = "Keys", description = "Account API keys"),
         (name = "Billing", description = "Plan, usage and balance"),
         (name = "Operations", description = "Health checks"),
