@@ -97,6 +97,12 @@ async fn verified_users_keep_their_conversations_across_devices(backend: Backend
         )
         .await;
     assert_eq!(bare.status(), 403, "an id without a hash");
+    let hash_only = [("X-User-Hash", hash.as_str())];
+    assert_eq!(
+        get_as(&w, &path, &hash_only).await.0,
+        403,
+        "a hash without an id"
+    );
     assert_eq!(grant(&bare).as_deref(), Some(SHOP), "the page can read why");
 
     // A new identity secret: the old hashes stop verifying at once.

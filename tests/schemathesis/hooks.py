@@ -9,6 +9,8 @@ server documents in the operation's description:
 - a bot's `schedule` is a five-field cron expression;
 - an account key's `expires_at` is in the future;
 - conversation paging keeps `limit + offset` at most 10000;
+- a call transcript does not end before it starts (`ended_at` is set to
+  `started_at`);
 - a webhook URL passes the outbound guard, which depends on the server's
   HANIA_OUTBOUND_ALLOW_NETS (none here): an IPv4 literal must be public and
   the scheme https, so generated literals and http:// are replaced;
@@ -77,6 +79,9 @@ def before_call(context, case, **kwargs):
             body["expires_at"] = (
                 datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=30)
             ).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if (method, path) == ("POST", "/api/v1/calls/transcripts") and isinstance(body, dict):
+        if isinstance(body.get("started_at"), str) and "ended_at" in body:
+            body["ended_at"] = body["started_at"]
     if (method, path) == ("GET", "/api/v1/conversations") and isinstance(query, dict):
         limit, offset = _whole(query.get("limit")), _whole(query.get("offset"))
         if offset is not None:

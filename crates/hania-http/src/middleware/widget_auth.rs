@@ -73,18 +73,26 @@ fn verified_user(
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
     };
-    let Some(user) = text(USER_ID_HEADER) else {
+    if !headers.contains_key(USER_ID_HEADER) && !headers.contains_key(USER_HASH_HEADER) {
         return Ok(None);
+    }
+    // Either header asks for a verified user: both must be there and agree.
+    let verified = match (
+        &settings.identity_secret,
+        text(USER_ID_HEADER),
+        text(USER_HASH_HEADER),
+    ) {
+        (Some(secret), Some(user), Some(hash)) => {
+            user_verified(secret, user, hash).then(|| user.to_owned())
+        }
+        _ => None,
     };
-    let verified = match (&settings.identity_secret, text(USER_HASH_HEADER)) {
-        (Some(secret), Some(hash)) => user_verified(secret, user, hash),
-        _ => false,
-    };
-    if verified {
-        Ok(Some(user.to_owned()))
+    if let Some(user) = verified {
+        Ok(Some(user))
     } else {
         Err(ApiError::Forbidden(
-            "X-User-Hash is not the HMAC-SHA256 of X-User-Id under this widget key's identity secret"
+            "X-User-Id and X-User-Hash come together, the hash being the hex HMAC-SHA256 of the id \
+             under this widget key's identity secret"
                 .into(),
         ))
     }

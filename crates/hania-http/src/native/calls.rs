@@ -27,8 +27,8 @@ pub struct TranscriptTurnInput {
     /// `user` (the caller) or `assistant` (the bot).
     #[schema(pattern = "^(user|assistant)$")]
     pub role: String,
-    /// What was said (not only spaces).
-    #[schema(min_length = 1, max_length = 32000, pattern = "\\S")]
+    /// What was said.
+    #[schema(min_length = 1, max_length = 32000)]
     pub content: String,
     /// When it was said (RFC 3339; default: the call's start).
     #[schema(format = DateTime)]
@@ -45,10 +45,10 @@ pub struct TranscriptInput {
     /// The bot that took the call.
     pub bot_id: Uuid,
     /// The call's id in your voice stack; unique per bot.
-    #[schema(min_length = 1, max_length = 256, pattern = "\\S")]
+    #[schema(min_length = 1, max_length = 256)]
     pub external_call_id: Option<String>,
     /// Any other id to find the call by.
-    #[schema(min_length = 1, max_length = 256, pattern = "\\S")]
+    #[schema(min_length = 1, max_length = 256)]
     pub external_linked_id: Option<String>,
     /// When the call started (RFC 3339).
     #[schema(format = DateTime)]
