@@ -237,6 +237,14 @@ pub struct ApiKey {
 }
 
 impl ApiKey {
+    /// The widget settings of a widget key (`None` for account keys).
+    pub fn widget(&self) -> Option<&WidgetKeySettings> {
+        match &self.kind {
+            KeyKind::Widget(settings) => Some(settings),
+            KeyKind::Account => None,
+        }
+    }
+
     /// Whether the key may authenticate a request at `now`: not revoked, not
     /// expired and, for widget keys, active.
     pub fn is_usable_at(&self, now: OffsetDateTime) -> bool {

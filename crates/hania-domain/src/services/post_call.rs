@@ -162,20 +162,14 @@ impl ChatService {
                 .await?;
             return Ok(None);
         }
-        let prompt = |role, content: String| PromptMessage {
-            role,
-            content,
-            tool_calls: Vec::new(),
-            tool_call_id: None,
-        };
         let request = CompletionRequest {
             model: bot
                 .model
                 .clone()
                 .unwrap_or_else(|| self.settings.default_model.clone()),
             messages: vec![
-                prompt(Role::System, ANALYSIS_PROMPT.to_owned()),
-                prompt(Role::User, transcript_text(messages)),
+                PromptMessage::text(Role::System, ANALYSIS_PROMPT),
+                PromptMessage::text(Role::User, transcript_text(messages)),
             ],
             temperature: Some(0.0),
             max_tokens: None,

@@ -95,10 +95,7 @@ pub async fn get_embed_code(req: HttpRequest, caller: Caller, state: web::Data<A
         .widgets
         .embed_key(caller.workspace(), ApiKeyId::from_uuid(id), bot)
         .await?;
-    let bot_id = match &key.kind {
-        hania_domain::api_key::KeyKind::Widget(settings) => settings.bot_id.as_uuid(),
-        hania_domain::api_key::KeyKind::Account => Uuid::nil(),
-    };
+    let bot_id = key.widget().map_or(Uuid::nil(), |s| s.bot_id.as_uuid());
     let base = base_url(&state, &req);
     Ok(ok(EmbedCode {
         api_key_id: key.id.as_uuid(),

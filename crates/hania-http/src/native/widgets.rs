@@ -48,11 +48,10 @@ pub async fn create_widget_key(
         .widgets
         .create(caller.workspace(), bot, body.0.changes())
         .await?;
-    let identity_secret = match &key.kind {
-        hania_domain::api_key::KeyKind::Widget(settings) => settings.identity_secret.clone(),
-        hania_domain::api_key::KeyKind::Account => None,
-    }
-    .unwrap_or_default();
+    let identity_secret = key
+        .widget()
+        .and_then(|settings| settings.identity_secret.clone())
+        .unwrap_or_default();
     let data = CreatedWidgetKey {
         key: view(key)?,
         api_key: secret.expose().to_owned(),

@@ -9,7 +9,8 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use hania_domain::api_key::{KeyFamily, KeySecret};
 use sha2::{Digest, Sha256};
 
-use crate::wire::error::{ApiError, ErrorBody};
+use crate::wire::error::ErrorBody;
+use crate::wire::extract::StrictQuery;
 
 /// The widget: its sources, one job per file, wrapped into one strict
 /// scope. No build step: what is served is these files as written.
@@ -53,13 +54,8 @@ fn not_modified(req: &HttpRequest, etag: &str) -> bool {
         (status = 400, description = "A parameter holds a NUL byte", body = ErrorBody),
     ))]
 pub async fn widget_script(req: HttpRequest) -> HttpResponse {
-    let query: Result<Vec<(String, String)>, _> = serde_urlencoded::from_str(req.query_string());
-    if !query.is_ok_and(|pairs| {
-        pairs
-            .iter()
-            .all(|(n, v)| !n.contains('\0') && !v.contains('\0'))
-    }) {
-        return ApiError::InvalidParameter("v: must not contain NUL bytes".into()).error_response();
+    if let Err(error) = StrictQuery::parse(&req, &["v"], &[]) {
+        return error.error_response();
     }
     let etag = WIDGET_ETAG.as_str();
     let mut response = if not_modified(&req, etag) {
@@ -119,19 +115,15 @@ pub(crate) fn demo_page(key: Option<&str>) -> String {
         (status = 400, description = "`key` is not a widget key", content_type = "text/html", body = String),
     ))]
 pub async fn widget_demo(req: HttpRequest) -> HttpResponse {
-    let query: Vec<(String, String)> =
-        serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
-    let key = query
-        .iter()
-        .find(|(name, _)| name == "key")
-        .map(|(_, v)| v.as_str());
+    let query = StrictQuery::parse(&req, &["key"], &[]);
     // Only a well-formed widget key (letters and hex digits) reaches the page.
-    let (status, page) = match key {
-        None => (actix_web::http::StatusCode::OK, demo_page(None)),
-        Some(text) if KeySecret::family_of(text) == Some(KeyFamily::Widget) => {
+    let (status, page) = match query.as_ref().map(|q| q.get("key")) {
+        Err(_) => (actix_web::http::StatusCode::BAD_REQUEST, demo_page(None)),
+        Ok(None) => (actix_web::http::StatusCode::OK, demo_page(None)),
+        Ok(Some(text)) if KeySecret::family_of(text) == Some(KeyFamily::Widget) => {
             (actix_web::http::StatusCode::OK, demo_page(Some(text)))
         }
-        Some(_) => (actix_web::http::StatusCode::BAD_REQUEST, demo_page(None)),
+        Ok(Some(_)) => (actix_web::http::StatusCode::BAD_REQUEST, demo_page(None)),
     };
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
