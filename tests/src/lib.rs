@@ -82,6 +82,14 @@ pub async fn spawn_with(backend: Backend, config: Config) -> TestApp {
             (pg.url(), Box::new(pg))
         }
     };
+    spawn_on(url, guard, config).await
+}
+
+/// Starts the server on the store at `url` (which `guard` keeps alive as
+/// long as the app), with `config` (its bind address and store replaced).
+/// For tests that own the database, e.g. to stop and restart it.
+pub async fn spawn_on(url: String, guard: Box<dyn Any + Send>, config: Config) -> TestApp {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let config = Config {
         bind: Some("127.0.0.1:0".into()),
         database_url: Some(url.clone()),

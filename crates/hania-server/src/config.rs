@@ -2,7 +2,9 @@
 //! with the same keys in lower case without the `HANIA_` prefix
 //! (`bind`, `database_url`, `bootstrap_key`, `llm_base_url`, `llm_api_key`,
 //! `llm_model`, `llm_timeout_ms`, `llm_idle_timeout_ms`, `model_prices`, `bootstrap_balance`,
-//! `stream_keepalive_ms`, `outbound_allow_nets`, `scheduler`, `scheduler_tick_ms`). The environment wins. Secrets never appear in
+//! `stream_keepalive_ms`, `outbound_allow_nets`, `scheduler`, `scheduler_tick_ms`, `public_url`,
+//! `jobs`, `jobs_tick_ms`, `job_lease_ms`, `db_pool_size`, `db_timeout_ms`, `metrics_token`).
+//! The environment wins. Secrets never appear in
 //! `Debug`.
 
 use std::fmt;
@@ -71,6 +73,15 @@ pub struct Config {
     /// `HANIA_JOB_LEASE_MS`: how long a worker's claim on a job lasts
     /// before another may take it over (default 120 000).
     pub job_lease_ms: Option<String>,
+    /// `HANIA_DB_POOL_SIZE`: most PostgreSQL connections per instance
+    /// (default 16).
+    pub db_pool_size: Option<String>,
+    /// `HANIA_DB_TIMEOUT_MS`: longest wait for a PostgreSQL connection
+    /// before a request gets 503 `UNAVAILABLE` (default 5 000).
+    pub db_timeout_ms: Option<String>,
+    /// `HANIA_METRICS_TOKEN`: when set, `GET /metrics` requires
+    /// `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -95,6 +106,9 @@ impl fmt::Debug for Config {
             .field("jobs", &self.jobs)
             .field("jobs_tick_ms", &self.jobs_tick_ms)
             .field("job_lease_ms", &self.job_lease_ms)
+            .field("db_pool_size", &self.db_pool_size)
+            .field("db_timeout_ms", &self.db_timeout_ms)
+            .field("metrics_token", &redacted(&self.metrics_token))
             .finish()
     }
 }
@@ -163,6 +177,9 @@ impl Config {
         set(&mut self.jobs, get("HANIA_JOBS"));
         set(&mut self.jobs_tick_ms, get("HANIA_JOBS_TICK_MS"));
         set(&mut self.job_lease_ms, get("HANIA_JOB_LEASE_MS"));
+        set(&mut self.db_pool_size, get("HANIA_DB_POOL_SIZE"));
+        set(&mut self.db_timeout_ms, get("HANIA_DB_TIMEOUT_MS"));
+        set(&mut self.metrics_token, get("HANIA_METRICS_TOKEN"));
     }
 
     /// How the job worker runs, or `None` when it is off here.
@@ -180,6 +197,23 @@ impl Config {
             tick: millis(&self.jobs_tick_ms, "HANIA_JOBS_TICK_MS", 1_000)?,
             lease: millis(&self.job_lease_ms, "HANIA_JOB_LEASE_MS", 120_000)?,
         }))
+    }
+
+    /// The PostgreSQL pool's size and timeout.
+    pub fn pool_settings(&self) -> Result<hania_store_postgres::PoolSettings> {
+        let mut settings = hania_store_postgres::PoolSettings::default();
+        if let Some(size) = &self.db_pool_size {
+            settings.max_size = size
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .context("HANIA_DB_POOL_SIZE must be a positive number")?;
+        }
+        if let Some(ms) = &self.db_timeout_ms {
+            settings.timeout = positive_millis(ms, "HANIA_DB_TIMEOUT_MS")?;
+        }
+        Ok(settings)
     }
 
     /// The public URL without a trailing slash, if set; it must be an
@@ -287,5 +321,29 @@ mod tests {
         config.scheduler = Some("sometimes".into());
         assert!(config.scheduler_tick().is_err());
         assert_eq!(Config::default().database_url(), DEFAULT_DATABASE_URL);
+    }
+
+    #[test]
+    fn pool_settings_default_and_parse_and_the_metrics_token_is_redacted() {
+        let defaults = Config::default().pool_settings().unwrap();
+        assert_eq!(defaults.max_size, hania_store_postgres::DEFAULT_POOL_SIZE);
+        assert_eq!(defaults.timeout, hania_store_postgres::DEFAULT_POOL_TIMEOUT);
+        let mut config = Config::default();
+        let env: HashMap<&str, &str> = [
+            ("HANIA_DB_POOL_SIZE", "4"),
+            ("HANIA_DB_TIMEOUT_MS", "250"),
+            ("HANIA_METRICS_TOKEN", "scrape-secret"),
+        ]
+        .into();
+        config.apply_env(|name| env.get(name).map(|v| v.to_string()));
+        let settings = config.pool_settings().unwrap();
+        assert_eq!(settings.max_size, 4);
+        assert_eq!(settings.timeout, std::time::Duration::from_millis(250));
+        assert!(!format!("{config:?}").contains("scrape-secret"));
+        config.db_timeout_ms = Some("0".into());
+        assert!(config.pool_settings().is_err());
+        config.db_timeout_ms = None;
+        config.db_pool_size = Some("many".into());
+        assert!(config.pool_settings().is_err());
     }
 }

@@ -14,7 +14,7 @@ use hania_webhook::WebhookExecutor;
 use crate::config::Config;
 use crate::jobs::{JobWorker, worker_name};
 use crate::scheduler::Scheduler;
-use crate::store::open_store;
+use crate::store::open_diesel_store;
 use crate::system::{RandomIds, SystemClock};
 
 /// Starting balance (currency units) of the workspace created on first run.
@@ -72,7 +72,8 @@ async fn visitor_secret(store: &dyn Storage) -> Result<Vec<u8>> {
 
 /// Opens the store, bootstraps an empty one, binds and starts serving.
 pub async fn start(config: &Config, workers: Option<usize>) -> Result<Running> {
-    let store = open_store(&config.database_url()).await?;
+    let diesel = open_diesel_store(&config.database_url(), config.pool_settings()?).await?;
+    let store: Arc<dyn Storage> = Arc::new(diesel.clone());
     let bootstrap = bootstrap(store.clone(), config).await?;
     let policy = config.outbound_policy()?;
     let mut state = AppState::new(

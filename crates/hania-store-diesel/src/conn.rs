@@ -44,6 +44,35 @@ impl DbPool {
     }
 }
 
+/// How a pool's connections are used at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUse {
+    /// Most connections the pool opens.
+    pub max: usize,
+    /// Connections open now.
+    pub open: usize,
+    /// Open connections no request holds.
+    pub idle: usize,
+    /// Requests waiting for a connection.
+    pub waiting: usize,
+}
+
+impl DbPool {
+    /// The pool's use right now.
+    pub fn usage(&self) -> PoolUse {
+        let status = match self {
+            DbPool::Postgres(pool) => pool.status(),
+            DbPool::Sqlite(pool) => pool.status(),
+        };
+        PoolUse {
+            max: status.max_size,
+            open: status.size,
+            idle: status.available,
+            waiting: status.waiting,
+        }
+    }
+}
+
 fn pool_error(error: PoolError) -> StoreError {
     StoreError::Unavailable(error.to_string())
 }

@@ -58,3 +58,34 @@ fn check<T: std::fmt::Debug>(result: Result<T, StoreError>, unavailable: &mut u3
         Err(other) => panic!("a killed connection must be Unavailable, got {other:?}"),
     }
 }
+
+/// A request that finds every connection taken waits at most the pool's
+/// timeout, then gets `Unavailable` (503), instead of queueing forever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_waits_for_a_connection_at_most_the_pool_timeout() {
+    let pg = TempPostgres::start();
+    let settings = hania_store_postgres::PoolSettings {
+        max_size: 1,
+        timeout: std::time::Duration::from_millis(300),
+    };
+    let store = hania_store_postgres::connect_with(&pg.url(), settings)
+        .await
+        .unwrap();
+    let ws = workspace(&store, 0).await;
+    let held = store.pool().get().await.unwrap();
+    let started = std::time::Instant::now();
+    let result = store.get_workspace(ws).await;
+    let waited = started.elapsed();
+    assert!(
+        matches!(result, Err(StoreError::Unavailable(_))),
+        "{result:?}"
+    );
+    assert!(
+        waited >= std::time::Duration::from_millis(250)
+            && waited < std::time::Duration::from_secs(2),
+        "waited {waited:?}"
+    );
+    assert_eq!(store.pool().usage().waiting, 0);
+    drop(held);
+    assert!(store.get_workspace(ws).await.is_ok());
+}

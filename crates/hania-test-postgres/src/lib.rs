@@ -149,6 +149,36 @@ fn template(bin: &Path, as_postgres: bool) -> Result<PathBuf, String> {
     Ok(data)
 }
 
+/// Starts the cluster in `dir` on `port` and waits until it accepts
+/// connections.
+fn pg_ctl_start(dir: &Path, port: u16, bin: &Path, as_postgres: bool) -> Result<(), String> {
+    let data = dir.join("data");
+    let options = format!(
+        "-p {port} -k {} -c listen_addresses=127.0.0.1 {}",
+        dir.display(),
+        FAST_SETTINGS.join(" ")
+    );
+    let log = dir.join("server.log").to_string_lossy().into_owned();
+    run(
+        as_postgres,
+        &bin.join("pg_ctl"),
+        &[
+            "-D",
+            &data.to_string_lossy(),
+            "-o",
+            &options,
+            "-l",
+            &log,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        ],
+    )
+    .map(drop)
+    .map_err(|e| format!("{e}\n{}", std::fs::read_to_string(&log).unwrap_or_default()))
+}
+
 impl TempPostgres {
     /// Starts a fresh cluster. Panics with the reason when PostgreSQL is
     /// missing or will not start: a test that needs it cannot run without.
@@ -176,30 +206,8 @@ impl TempPostgres {
         let mut last_error = String::new();
         for _ in 0..3 {
             let port = free_port()?;
-            let options = format!(
-                "-p {port} -k {} -c listen_addresses=127.0.0.1 {}",
-                dir.path().display(),
-                FAST_SETTINGS.join(" ")
-            );
-            let log = dir.path().join("server.log").to_string_lossy().into_owned();
-            let started = run(
-                as_postgres,
-                &bin.join("pg_ctl"),
-                &[
-                    "-D",
-                    &data.to_string_lossy(),
-                    "-o",
-                    &options,
-                    "-l",
-                    &log,
-                    "-w",
-                    "-t",
-                    "60",
-                    "start",
-                ],
-            );
-            match started {
-                Ok(_) => {
+            match pg_ctl_start(dir.path(), port, &bin, as_postgres) {
+                Ok(()) => {
                     return Ok(Self {
                         dir,
                         port,
@@ -207,13 +215,29 @@ impl TempPostgres {
                         as_postgres,
                     });
                 }
-                Err(e) => {
-                    last_error =
-                        format!("{e}\n{}", std::fs::read_to_string(&log).unwrap_or_default())
-                }
+                Err(e) => last_error = e,
             }
         }
         Err(last_error)
+    }
+
+    /// Stops the server (fast shutdown: open sessions are ended), keeping
+    /// its data, as an outage would. [`TempPostgres::restart`] brings it
+    /// back on the same port.
+    pub fn stop(&self) {
+        let data = self.dir.path().join("data");
+        run(
+            self.as_postgres,
+            &self.bin.join("pg_ctl"),
+            &["-D", &data.to_string_lossy(), "-m", "fast", "-w", "stop"],
+        )
+        .expect("stop the throwaway PostgreSQL");
+    }
+
+    /// Starts a stopped server again on the same port and data.
+    pub fn restart(&self) {
+        pg_ctl_start(self.dir.path(), self.port, &self.bin, self.as_postgres)
+            .expect("restart the throwaway PostgreSQL");
     }
 
     /// The loopback port the server listens on.
@@ -259,5 +283,15 @@ mod tests {
         assert!(pg.url().ends_with(&format!(":{port}/postgres")));
         drop(pg);
         assert!(TcpStream::connect(("127.0.0.1", port)).is_err());
+    }
+
+    #[test]
+    fn a_stopped_cluster_comes_back_on_its_port() {
+        let pg = TempPostgres::start();
+        let port = pg.port();
+        pg.stop();
+        assert!(TcpStream::connect(("127.0.0.1", port)).is_err());
+        pg.restart();
+        assert!(TcpStream::connect(("127.0.0.1", port)).is_ok());
     }
 }
