@@ -21,6 +21,7 @@ mod idempotency;
 mod keys;
 mod limits;
 mod matrix;
+mod metrics;
 mod outage;
 mod outbound;
 mod parser_errors;

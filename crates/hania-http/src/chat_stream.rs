@@ -20,6 +20,8 @@ use crate::wire::sse::{self, DeltaFormat, Sink};
 
 /// How a dialect writes a streamed turn.
 pub(crate) struct StreamFormat {
+    /// The dialect's name in metrics (`native`, `slug`, `widget`).
+    pub(crate) dialect: &'static str,
     /// The first event, if the dialect has one.
     pub(crate) start: fn(ConversationId) -> Option<Bytes>,
     /// Each text delta.
@@ -53,7 +55,10 @@ pub(crate) fn respond(
     }
     match prepared {
         PreparedTurn::Answered(reply) => {
+            state.count_turn(format.dialect, None);
+            let open = state.metrics.series().stream_opened();
             tokio::spawn(async move {
+                let _open = open;
                 let events = (format.start)(reply.conversation_id)
                     .into_iter()
                     .chain([(format.delta)(&reply.response), (format.done)(&reply)]);
@@ -82,6 +87,7 @@ async fn pump(
     sink: Sink,
     replay: ReplayKey,
 ) {
+    let _open = state.metrics.series().stream_opened();
     if let Some(start) = (format.start)(turn.conversation_id) {
         // A client already gone is noticed by the turn itself.
         let _ = sink.send(start).await;
@@ -92,6 +98,7 @@ async fn pump(
     };
     let answer = state.chat.answer(turn, &relay, Delivery::Streamed);
     let result = sse::keep_alive_while(answer, &sink, state.stream_keep_alive).await;
+    state.count_turn(format.dialect, result.as_ref().err());
     match result {
         Err(ChatError::ClientGone) => sink.record((format.error)(ApiError::StreamInterrupted)),
         Ok(reply) => {

@@ -149,11 +149,8 @@ fn chat_error(error: ChatError) -> ApiError {
 
 async fn answer(state: &AppState, ws: WorkspaceId, body: &[u8]) -> Result<HttpResponse, ApiError> {
     let (input, wrapped) = parse_body(body)?;
-    let reply = state
-        .chat
-        .send(ws, into_request(input)?)
-        .await
-        .map_err(chat_error)?;
+    let result = state.chat.send(ws, into_request(input)?).await;
+    let reply = state.counted("hansei", result).map_err(chat_error)?;
     let message = HanseiMessage::from(&reply);
     Ok(if wrapped {
         HttpResponse::Ok().json(HanseiWrappedMessage { value: message })

@@ -22,7 +22,7 @@ use utoipa::openapi::path::PathItem;
 use crate::middleware::{ability, auth, no_query, widget_auth};
 use crate::native::{
     billing, bot_run, bot_tools, bots, calls, chat, conversations, discover, health, hooks, keys,
-    send_stream, tools, widget_embed, widgets,
+    metrics, send_stream, tools, widget_embed, widgets,
 };
 use crate::wire::dialect::Dialect;
 use crate::wire::error::ApiError;
@@ -84,6 +84,7 @@ macro_rules! route_table {
 route_table! {
     Native Open => health::healthz;
     Native Open => health::readyz;
+    Native Open => metrics::metrics;
     Native Open => widget::script::widget_script;
     Native Open => widget::script::widget_demo;
     Native Key(ChatSend) => chat::send;

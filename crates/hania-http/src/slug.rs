@@ -92,6 +92,7 @@ impl From<&ChatReply> for SlugChatReply {
 /// The stream format: chunks, then `[DONE]`; a failure is an
 /// `{"error": {…}}` line before `[DONE]`.
 pub const SLUG_STREAM: StreamFormat = StreamFormat {
+    dialect: "slug",
     start: |_| None,
     delta: |text| sse::data_line(&json!({ "chunk": text }).to_string()),
     tool_event: |_| None,
@@ -191,11 +192,15 @@ async fn answer(
     } = parse_body(body, slug)?;
     let speak = |e| chat_error(e, slug, conversation.as_deref());
     if stream {
-        let prepared = state.chat.prepare(ws, chat).await.map_err(speak)?;
+        let prepared = state.chat.prepare(ws, chat).await;
+        let prepared = prepared
+            .inspect_err(|e| state.count_turn("slug", Some(e)))
+            .map_err(speak)?;
         let response = chat_stream::respond(state.clone(), prepared, &SLUG_STREAM, replay);
         return Ok(Outcome::Stream(response));
     }
-    let reply = state.chat.send(ws, chat).await.map_err(speak)?;
+    let result = state.chat.send(ws, chat).await;
+    let reply = state.counted("slug", result).map_err(speak)?;
     Ok(Outcome::Whole(
         HttpResponse::Ok().json(SlugChatReply::from(&reply)),
     ))

@@ -82,7 +82,15 @@ async fn run(
             let (state, worker) = (state.clone(), worker.clone());
             jobs.spawn(async move {
                 let (id, kind, attempt) = (job.id, job.kind, job.attempts);
-                match state.chat.run_job(&worker, &job).await {
+                let result = state.chat.run_job(&worker, &job).await;
+                state.metrics.series().job_run(match &result {
+                    Ok(JobRun::Done) => "done",
+                    Ok(JobRun::Retry(..)) => "retry",
+                    Ok(JobRun::Failed(_)) => "failed",
+                    Ok(JobRun::Lost) => "lost",
+                    Err(_) => "unrecorded",
+                });
+                match result {
                     Ok(JobRun::Done) => tracing::info!(%id, %kind, attempt, "job done"),
                     Ok(JobRun::Retry(at, error)) => {
                         tracing::warn!(%id, %kind, attempt, %error, retry_at = %at, "job failed; will retry")

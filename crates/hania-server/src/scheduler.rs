@@ -55,7 +55,9 @@ async fn run(state: web::Data<AppState>, tick: Duration, mut stopped: watch::Rec
             let state = state.clone();
             runs.spawn(async move {
                 let bot = run.bot.id;
-                match state.chat.run_scheduled(&run).await {
+                let result = state.chat.run_scheduled(&run).await;
+                state.count_scheduled_run(result.as_ref().err());
+                match result {
                     Ok(reply) => tracing::info!(%bot, conversation = %reply.conversation_id, "scheduled run done"),
                     Err(error) => tracing::warn!(%bot, %error, "scheduled run failed"),
                 }

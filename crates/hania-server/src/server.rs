@@ -89,6 +89,20 @@ pub async fn start(config: &Config, workers: Option<usize>) -> Result<Running> {
     state.visitor_secret = visitor_secret(state.store.as_ref()).await?;
     state.public_url = config.public_url()?;
     state.set_outbound_policy(policy);
+    state.metrics_token = config
+        .metrics_token
+        .clone()
+        .filter(|t| !t.trim().is_empty());
+    let pool = diesel.pool().clone();
+    state.metrics.set_pool_probe(Box::new(move || {
+        let usage = pool.usage();
+        hania_metrics::PoolUse {
+            max: usage.max,
+            open: usage.open,
+            idle: usage.idle,
+            waiting: usage.waiting,
+        }
+    }));
     let state = web::Data::new(state);
     let scheduler = config
         .scheduler_tick()?

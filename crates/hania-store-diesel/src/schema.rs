@@ -295,6 +295,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    rate_limit_windows (bucket, window_start) {
+        bucket -> Text,
+        window_start -> BigInt,
+        hits -> Integer,
+    }
+}
+
 diesel::joinable!(billing_accounts -> workspaces (workspace_id));
 diesel::joinable!(conversations -> bots (bot_id));
 diesel::joinable!(post_call_hooks -> tool_configurations (tool_configuration_id));

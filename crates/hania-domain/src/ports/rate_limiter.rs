@@ -1,6 +1,8 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
+use super::StoreError;
+
 /// The outcome of counting one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateDecision {
@@ -23,14 +25,37 @@ impl RateDecision {
     }
 }
 
-/// Per-key hourly request limits.
+/// The length of a rate-limit window: limits are per clock hour.
+pub const RATE_WINDOW_SECONDS: i64 = 3_600;
+
+/// The window `now` falls in, as its start (epoch seconds), and when it
+/// resets.
+pub fn rate_window(now: OffsetDateTime) -> (i64, OffsetDateTime) {
+    let start = now.unix_timestamp().div_euclid(RATE_WINDOW_SECONDS) * RATE_WINDOW_SECONDS;
+    let reset_at =
+        OffsetDateTime::UNIX_EPOCH + time::Duration::seconds(start + RATE_WINDOW_SECONDS);
+    (start, reset_at)
+}
+
+/// Per-key hourly request limits, in fixed windows aligned to the clock
+/// hour ([`rate_window`]).
 #[cfg_attr(feature = "mock", mockall::automock)]
 #[async_trait]
 pub trait RateLimiter: Send + Sync {
     /// Counts one request of `key` against `limit_per_hour` at `now` and
     /// says whether it is allowed. Implementations MUST count atomically
-    /// (concurrent requests never exceed the limit) and, when several
-    /// server instances share the limit, MUST count in a store they share.
-    /// Refused requests are not counted.
-    async fn hit(&self, key: &str, limit_per_hour: u32, now: OffsetDateTime) -> RateDecision;
+    /// (concurrent requests never exceed the limit, a limit of 0 allows
+    /// none) and, when several server instances share the limit, MUST
+    /// count in a store they share, so that together they allow exactly
+    /// the limit. Refused requests are not counted.
+    ///
+    /// # Errors
+    /// `StoreError::Unavailable` when the shared store cannot be reached;
+    /// the request is then refused (503), never let through uncounted.
+    async fn hit(
+        &self,
+        key: &str,
+        limit_per_hour: u32,
+        now: OffsetDateTime,
+    ) -> Result<RateDecision, StoreError>;
 }

@@ -107,12 +107,16 @@ pub(crate) async fn authenticate(
         },
     };
     let now = state.clock.now();
-    let decision = state.limiter.hit(&key.id.to_string(), limit, now).await;
+    let decision = match state.limiter.hit(&key.id.to_string(), limit, now).await {
+        Ok(decision) => decision,
+        Err(error) => return Ok(refuse(req, dialect, error.into())),
+    };
     let mut response = if decision.allowed {
         req.extensions_mut().insert(Caller { key });
         next.call(req).await?.map_into_boxed_body()
     } else {
         let retry_after = decision.retry_after(now);
+        state.metrics.series().rate_limit_refusal("key");
         refuse(req, dialect, ApiError::RateLimited { retry_after })
     };
     add_rate_headers(response.headers_mut(), &decision);

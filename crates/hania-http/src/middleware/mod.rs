@@ -4,6 +4,7 @@
 //! ids. It may import `wire` and `state`, nothing above.
 
 pub(crate) mod ability;
+pub(crate) mod access;
 pub(crate) mod auth;
 pub(crate) mod idempotency;
 pub(crate) mod no_query;

@@ -209,7 +209,10 @@ pub(crate) async fn authenticate(
     let limit = key
         .rate_limit_per_hour
         .unwrap_or(DEFAULT_WIDGET_RATE_LIMIT_PER_HOUR);
-    let mut decision = state.limiter.hit(&key.id.to_string(), limit, now).await;
+    let mut decision = match state.limiter.hit(&key.id.to_string(), limit, now).await {
+        Ok(decision) => decision,
+        Err(error) => return Ok(refuse(req, error.into())),
+    };
     let visitor = req
         .headers()
         .get(VISITOR_HEADER)
@@ -227,6 +230,10 @@ pub(crate) async fn authenticate(
             .limiter
             .hit(&bucket, caller.settings.visitor_rate_limit_per_hour, now)
             .await;
+        let per_visitor = match per_visitor {
+            Ok(decision) => decision,
+            Err(error) => return Ok(refuse(req, error.into())),
+        };
         if !per_visitor.allowed || per_visitor.remaining < decision.remaining {
             decision = per_visitor;
         }
@@ -236,6 +243,7 @@ pub(crate) async fn authenticate(
         next.call(req).await?.map_into_boxed_body()
     } else {
         let retry_after = decision.retry_after(now);
+        state.metrics.series().rate_limit_refusal("widget");
         refuse(req, ApiError::RateLimited { retry_after })
     };
     let headers = response.headers_mut();

@@ -79,6 +79,7 @@ async fn answer(
     } else {
         parse_json::<Option<RunInput>>(body)?.unwrap_or_default()
     };
-    let reply = state.chat.run_now(workspace, id, input.input).await?;
+    let result = state.chat.run_now(workspace, id, input.input).await;
+    let reply = state.counted("agent_run", result)?;
     Ok(ok(ChatSendReply::from(&reply)))
 }

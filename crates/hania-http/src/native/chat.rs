@@ -60,7 +60,8 @@ async fn answer(
 ) -> Result<HttpResponse, ApiError> {
     let started = Instant::now();
     let input: ChatSendInput = parse_json(body)?;
-    let reply = state.chat.send(workspace, input.into_request()?).await?;
+    let result = state.chat.send(workspace, input.into_request()?).await;
+    let reply = state.counted("native", result)?;
     let total_ms = started.elapsed().as_secs_f64() * 1e3;
     let provider_ms = reply.provider_ms as f64;
     let mut response = ok(ChatSendReply::from(&reply));

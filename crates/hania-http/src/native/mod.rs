@@ -17,6 +17,7 @@ pub(crate) mod dto;
 pub(crate) mod health;
 pub(crate) mod hooks;
 pub(crate) mod keys;
+pub(crate) mod metrics;
 pub(crate) mod send_stream;
 mod stream_format;
 pub(crate) mod tools;

@@ -78,5 +78,6 @@ async fn prepare(
     body: &[u8],
 ) -> Result<PreparedTurn, ApiError> {
     let input: ChatSendInput = parse_json(body)?;
-    Ok(state.chat.prepare(workspace, input.into_request()?).await?)
+    let prepared = state.chat.prepare(workspace, input.into_request()?).await;
+    Ok(prepared.inspect_err(|e| state.count_turn("native", Some(e)))?)
 }

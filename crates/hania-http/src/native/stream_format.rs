@@ -10,6 +10,7 @@ use crate::wire::sse;
 /// The native format: `start`, `delta`s (with `tool_call` and
 /// `tool_result` events in agent turns), then `done` or `error` events.
 pub(crate) const NATIVE: StreamFormat = StreamFormat {
+    dialect: "native",
     start: sse::native_start,
     delta: sse::native_delta,
     tool_event: |event| match event {

@@ -5,6 +5,7 @@
 pub(crate) mod limit_cache;
 mod rate_limit;
 mod timer;
+mod turn_count;
 
 pub use rate_limit::InMemoryRateLimiter;
 
@@ -19,6 +20,7 @@ use hania_domain::services::{
     BotService, BotToolService, ChatPorts, ChatService, ChatSettings, DiscoveryService,
     HookService, KeyService, ToolService, WidgetKeyService,
 };
+use hania_metrics::{MeteredProvider, MeteredTools, Metrics};
 use limit_cache::WorkspaceLimitCache;
 use timer::TokioTimer;
 
@@ -61,6 +63,11 @@ pub struct AppState {
     /// The server's address as browsers reach it, for embed codes
     /// (`None`: each request's own scheme and host).
     pub public_url: Option<String>,
+    /// What `GET /metrics` exports; the provider and the tool executor
+    /// given to [`AppState::new`] count into it.
+    pub metrics: Arc<Metrics>,
+    /// When set, `GET /metrics` requires `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
 }
 
 impl AppState {
@@ -74,6 +81,15 @@ impl AppState {
         executor: Arc<dyn ToolExecutor>,
         chat_settings: ChatSettings,
     ) -> Self {
+        let metrics = Arc::new(Metrics::new());
+        let provider: Arc<dyn ModelProvider> = Arc::new(MeteredProvider::new(
+            provider,
+            metrics.clone(),
+            chat_settings.prices.clone(),
+            chat_settings.default_price,
+        ));
+        let executor: Arc<dyn ToolExecutor> =
+            Arc::new(MeteredTools::new(executor, metrics.clone()));
         let discovery = DiscoveryService::new(
             provider.clone(),
             store.clone(),
@@ -106,6 +122,8 @@ impl AppState {
             workspace_limits: WorkspaceLimitCache::default(),
             visitor_secret: ids.key_secret_bytes().to_vec(),
             public_url: None,
+            metrics,
+            metrics_token: None,
             keys: KeyService::new(store.clone(), clock.clone(), ids.clone()),
             bots: BotService::new(store.clone(), clock.clone(), ids.clone()),
             tools: ToolService::new(

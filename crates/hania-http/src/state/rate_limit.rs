@@ -5,10 +5,8 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
-use hania_domain::ports::{RateDecision, RateLimiter};
-use time::{Duration, OffsetDateTime};
-
-const WINDOW_SECONDS: i64 = 3_600;
+use hania_domain::ports::{RateDecision, RateLimiter, StoreError, rate_window};
+use time::OffsetDateTime;
 
 /// Counts requests per key per clock hour in this process.
 #[derive(Default)]
@@ -18,10 +16,13 @@ pub struct InMemoryRateLimiter {
 
 #[async_trait]
 impl RateLimiter for InMemoryRateLimiter {
-    async fn hit(&self, key: &str, limit_per_hour: u32, now: OffsetDateTime) -> RateDecision {
-        let window = now.unix_timestamp().div_euclid(WINDOW_SECONDS);
-        let reset_at =
-            OffsetDateTime::UNIX_EPOCH + Duration::seconds((window + 1) * WINDOW_SECONDS);
+    async fn hit(
+        &self,
+        key: &str,
+        limit_per_hour: u32,
+        now: OffsetDateTime,
+    ) -> Result<RateDecision, StoreError> {
+        let (window, reset_at) = rate_window(now);
         let mut windows = self
             .windows
             .lock()
@@ -37,16 +38,17 @@ impl RateLimiter for InMemoryRateLimiter {
         if allowed {
             entry.1 += 1;
         }
-        RateDecision {
+        Ok(RateDecision {
             allowed,
             limit: limit_per_hour,
             remaining: limit_per_hour.saturating_sub(entry.1),
             reset_at,
-        }
+        })
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // Test code: a failure should panic.
 mod tests {
     use time::macros::datetime;
 
@@ -56,18 +58,19 @@ mod tests {
     async fn a_window_allows_the_limit_then_resets_on_the_hour() {
         let limiter = InMemoryRateLimiter::default();
         let now = datetime!(2026-11-21 10:15 UTC);
-        let first = limiter.hit("k", 2, now).await;
+        let first = limiter.hit("k", 2, now).await.unwrap();
         assert_eq!((first.allowed, first.remaining), (true, 1));
         assert_eq!(first.reset_at, datetime!(2026-11-21 11:00 UTC));
-        assert!(limiter.hit("k", 2, now).await.allowed);
-        let refused = limiter.hit("k", 2, now).await;
+        assert!(limiter.hit("k", 2, now).await.unwrap().allowed);
+        let refused = limiter.hit("k", 2, now).await.unwrap();
         assert_eq!((refused.allowed, refused.remaining), (false, 0));
         assert_eq!(refused.retry_after(now), 45 * 60);
-        assert!(limiter.hit("other", 2, now).await.allowed);
+        assert!(limiter.hit("other", 2, now).await.unwrap().allowed);
         assert!(
             limiter
                 .hit("k", 2, datetime!(2026-11-21 11:00 UTC))
                 .await
+                .unwrap()
                 .allowed
         );
     }

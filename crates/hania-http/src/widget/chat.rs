@@ -31,6 +31,7 @@ crate::wire::sse_schema::stream_schema!(
 /// The widget's stream: the native events without the tool calls (a
 /// visitor sees answers, not the agent's work).
 const WIDGET_STREAM: StreamFormat = StreamFormat {
+    dialect: "widget",
     start: sse::native_start,
     delta: sse::native_delta,
     tool_event: |_| None,
@@ -173,7 +174,8 @@ pub async fn widget_chat(
     let (state, caller, body) = (&state, &caller, &body.0);
     let run = |visitor, _| async move {
         let request = chat_request(state, caller, visitor, body).await?;
-        let reply: ChatReply = state.chat.send(caller.key.workspace_id, request).await?;
+        let result = state.chat.send(caller.key.workspace_id, request).await;
+        let reply: ChatReply = state.counted("widget", result)?;
         let token = visitor_token(&state.visitor_secret, caller.key.id, visitor);
         Ok(Outcome::Whole(ok(WidgetChatReply::of(&reply, Some(token)))))
     };
@@ -206,7 +208,9 @@ pub async fn widget_chat_stream(
     let (state, caller, body) = (&state, &caller, &body.0);
     let run = |visitor, replay| async move {
         let request = chat_request(state, caller, visitor, body).await?;
-        let prepared: PreparedTurn = state.chat.prepare(caller.key.workspace_id, request).await?;
+        let prepared = state.chat.prepare(caller.key.workspace_id, request).await;
+        let prepared: PreparedTurn =
+            prepared.inspect_err(|e| state.count_turn("widget", Some(e)))?;
         let stream = chat_stream::respond(state.clone(), prepared, &WIDGET_STREAM, replay);
         Ok(Outcome::Stream(stream))
     };

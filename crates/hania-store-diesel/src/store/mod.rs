@@ -13,6 +13,7 @@ mod job;
 mod key;
 mod ledger;
 mod message;
+mod rate_limit;
 mod secret;
 mod tool;
 mod turn;

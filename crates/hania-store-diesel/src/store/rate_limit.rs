@@ -1,0 +1,74 @@
+//! [`RateLimiter`] in the database, so several instances share one limit:
+//! one counter row per bucket and window, bumped by a single
+//! `INSERT … ON CONFLICT DO UPDATE … WHERE hits < limit RETURNING hits`.
+//! The row lock serialises concurrent hits of a bucket and the condition
+//! is checked on the latest count, so the instances together admit exactly
+//! the limit. A bucket's first hit of a window deletes its older windows.
+
+use async_trait::async_trait;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use hania_domain::ports::{RateDecision, RateLimiter, StoreError, rate_window};
+use time::OffsetDateTime;
+
+use crate::DieselStore;
+use crate::conn::DbError;
+use crate::on_conn;
+use crate::schema::rate_limit_windows as windows;
+
+#[async_trait]
+impl RateLimiter for DieselStore {
+    async fn hit(
+        &self,
+        key: &str,
+        limit_per_hour: u32,
+        now: OffsetDateTime,
+    ) -> Result<RateDecision, StoreError> {
+        let (start, reset_at) = rate_window(now);
+        let decision = |hits: Option<i32>| {
+            let used = hits.map_or(limit_per_hour, |h| u32::try_from(h).unwrap_or(u32::MAX));
+            RateDecision {
+                allowed: hits.is_some(),
+                limit: limit_per_hour,
+                remaining: limit_per_hour.saturating_sub(used),
+                reset_at,
+            }
+        };
+        if limit_per_hour == 0 {
+            return Ok(decision(None));
+        }
+        let limit = i32::try_from(limit_per_hour).unwrap_or(i32::MAX);
+        let mut conn = self.conn().await?;
+        let hits: Option<i32> = on_conn!(&mut conn, |c| {
+            let bump = diesel::insert_into(windows::table)
+                .values((
+                    windows::bucket.eq(key),
+                    windows::window_start.eq(start),
+                    windows::hits.eq(1),
+                ))
+                .on_conflict((windows::bucket, windows::window_start))
+                .do_update()
+                .set(windows::hits.eq(windows::hits + 1));
+            // The upsert's own filter (`ON CONFLICT … DO UPDATE … WHERE`).
+            diesel::query_dsl::methods::FilterDsl::filter(bump, windows::hits.lt(limit))
+                .returning(windows::hits)
+                .get_result(c)
+                .await
+                .optional()
+                .map_err(DbError::from)
+        })?;
+        if hits == Some(1) {
+            on_conn!(&mut conn, |c| {
+                diesel::delete(
+                    windows::table
+                        .filter(windows::bucket.eq(key))
+                        .filter(windows::window_start.lt(start)),
+                )
+                .execute(c)
+                .await
+                .map_err(DbError::from)
+            })?;
+        }
+        Ok(decision(hits))
+    }
+}
