@@ -18,6 +18,7 @@ mod discover;
 mod edges;
 mod hansei;
 mod idempotency;
+mod instances;
 mod keys;
 mod limits;
 mod matrix;

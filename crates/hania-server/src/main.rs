@@ -37,14 +37,24 @@ enum Command {
     Admin(AdminCommand),
 }
 
+/// Logs to stderr: `RUST_LOG` filters (default `info`); colours only on a
+/// terminal; `HANIA_LOG_FORMAT=json` writes one JSON object per line with
+/// the message and every field at its top level.
 fn init_logging() {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     if std::env::var("HANIA_LOG_FORMAT").is_ok_and(|f| f == "json") {
-        builder.json().init();
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .init();
     } else {
         builder.init();
     }

@@ -6,9 +6,10 @@ use std::sync::Arc;
 use actix_web::{HttpServer, web};
 use anyhow::{Context, Result};
 use hania_domain::api_key::KeySecret;
-use hania_domain::ports::{Clock, IdGenerator, Storage};
+use hania_domain::ports::{Clock, IdGenerator, RateLimiter, Storage};
 use hania_domain::services::{Bootstrap, WorkspaceService};
 use hania_http::{AppState, InMemoryRateLimiter, app};
+use hania_store_diesel::Backend;
 use hania_webhook::WebhookExecutor;
 
 use crate::config::Config;
@@ -75,12 +76,18 @@ pub async fn start(config: &Config, workers: Option<usize>) -> Result<Running> {
     let diesel = open_diesel_store(&config.database_url(), config.pool_settings()?).await?;
     let store: Arc<dyn Storage> = Arc::new(diesel.clone());
     let bootstrap = bootstrap(store.clone(), config).await?;
+    // Several instances share a PostgreSQL store, so they count limits in
+    // it; an SQLite store has one instance, which counts in memory.
+    let limiter: Arc<dyn RateLimiter> = match diesel.backend() {
+        Backend::Postgres => Arc::new(diesel.clone()),
+        Backend::Sqlite => Arc::new(InMemoryRateLimiter::default()),
+    };
     let policy = config.outbound_policy()?;
     let mut state = AppState::new(
         store,
         Arc::new(SystemClock),
         Arc::new(RandomIds),
-        Arc::new(InMemoryRateLimiter::default()),
+        limiter,
         crate::llm::provider(config)?,
         Arc::new(WebhookExecutor::new(policy.clone())),
         crate::llm::chat_settings(config)?,

@@ -84,9 +84,10 @@ macro_rules! storage_contract_tests {
             holds_are_released_and_lapse,
             calls_are_recorded_once_with_their_job,
             jobs_are_claimed_for_a_lease_and_retried,
+            a_window_admits_exactly_the_limit_then_resets,
             ping_answers
         );
-        $crate::storage_contract_tests!(@shared $subject; concurrent_charges_are_exact, holds_bound_concurrent_overdraw, idempotency_keys_are_claimed_once, concurrent_claimers_of_a_slot_one_wins, concurrent_job_claimers_take_each_job_once);
+        $crate::storage_contract_tests!(@shared $subject; concurrent_charges_are_exact, holds_bound_concurrent_overdraw, idempotency_keys_are_claimed_once, concurrent_claimers_of_a_slot_one_wins, concurrent_job_claimers_take_each_job_once, concurrent_hits_admit_exactly_the_limit);
     };
     (@each $subject:path; $($case:ident),+) => {
         $(

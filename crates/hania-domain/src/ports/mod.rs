@@ -60,6 +60,7 @@ pub trait Storage:
     + ServerSecretStore
     + JobStore
     + CallStore
+    + RateLimiter
 {
 }
 
@@ -81,5 +82,6 @@ impl<T> Storage for T where
         + ServerSecretStore
         + JobStore
         + CallStore
+        + RateLimiter
 {
 }
