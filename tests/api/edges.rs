@@ -163,6 +163,30 @@ async fn browsers_are_refused_and_request_ids_flow(app: TestApp) {
     for path in ["/healthz", "/readyz", "/docs/"] {
         assert_eq!(app.get(path).await.status().as_u16(), 200, "{path}");
     }
+    // `/docs` as the README writes it leads to the UI, which calls no
+    // outside host (no validator badge).
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let docs = no_redirects
+        .get(format!("{}/docs", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(docs.status().as_u16(), 308);
+    assert_eq!(docs.headers()["location"], "/docs/");
+    let initializer = app
+        .get("/docs/swagger-initializer.js")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        initializer.contains("\"validatorUrl\": \"none\"")
+            || initializer.contains("\"validatorUrl\":\"none\""),
+        "{initializer}"
+    );
     let (status, spec) = read(app.get("/openapi.json").await).await;
     assert_eq!((status, spec["openapi"].as_str()), (200, Some("3.1.0")));
     let committed: serde_json::Value =

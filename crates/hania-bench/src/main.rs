@@ -3,7 +3,11 @@
 //! throwaway PostgreSQL, drives `chat/send` and `chat/send-stream` at
 //! several concurrencies, and prints turns/s, p50/p99 latency and
 //! time-to-first-delta next to the same figures straight against the
-//! mock, measured in the same run on the same machine.
+//! mock, measured in the same run on the same machine; and a keyed read
+//! (`GET /api/v1/bots/{id}`), where authentication and the rate limiter
+//! are most of the work. PostgreSQL runs twice: with the shared
+//! (database) rate limiter and with local ones, so the difference is the
+//! shared limiter's cost per request.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A benchmark tool: failures should stop it loudly.
 
@@ -117,12 +121,19 @@ fn row(label: &str, clients: usize, server: &Figures, mock: &Figures) {
     );
 }
 
-async fn bench_backend(name: &str, database_url: String, mock: &MockLlm, seconds: u64) {
+async fn bench_backend(
+    name: &str,
+    database_url: String,
+    mock: &MockLlm,
+    seconds: u64,
+    rate_limits: &str,
+) {
     let config = Config {
         bind: Some("127.0.0.1:0".into()),
         database_url: Some(database_url),
         llm_base_url: Some(mock.base_url()),
         bootstrap_balance: Some("1000000".into()),
+        rate_limits: Some(rate_limits.into()),
         ..Config::default()
     };
     let running = hania_server::start(&config, None).await.unwrap();
@@ -206,6 +217,30 @@ async fn bench_backend(name: &str, database_url: String, mock: &MockLlm, seconds
         })
         .await;
         row(&format!("{name} stream TTFD"), clients, &server, &bare);
+
+        let (c, u, k) = (
+            client.clone(),
+            format!("{base}/api/v1/bots/{bot}"),
+            key.clone(),
+        );
+        let read = drive(clients, seconds, move |_| {
+            let (c, u, k) = (c.clone(), u.clone(), k.clone());
+            async move {
+                let started = Instant::now();
+                let response = c.get(&u).bearer_auth(&k).send().await.unwrap();
+                assert!(response.status().is_success(), "{}", response.status());
+                response.bytes().await.unwrap();
+                started.elapsed()
+            }
+        })
+        .await;
+        println!(
+            "{:<22} c={clients:<3} {:>9.0} req/s    p50 {:>7.2} ms  p99 {:>7.2} ms",
+            format!("{name} GET bot"),
+            read.turns_per_second,
+            read.p50_ms,
+            read.p99_ms,
+        );
     }
 }
 
@@ -234,8 +269,13 @@ async fn main() {
         format!("sqlite://{}", dir.path().join("bench.db").display()),
         &mock,
         seconds,
+        "local",
     )
     .await;
     let pg = hania_test_postgres::TempPostgres::start();
-    bench_backend("postgres", pg.url(), &mock, seconds).await;
+    bench_backend("postgres", pg.url(), &mock, seconds, "shared").await;
+    // The same with each instance counting limits in memory: the
+    // difference is what the shared limiter costs per request.
+    let pg = hania_test_postgres::TempPostgres::start();
+    bench_backend("pg local-limits", pg.url(), &mock, seconds, "local").await;
 }

@@ -56,6 +56,7 @@ pub fn app(
     App::new()
         .wrap(from_fn(middleware::request_id::request_id))
         .app_data(state)
+        .service(openapi::docs_redirect())
         .service(openapi::docs_service())
         .configure(routes::register)
 }

@@ -3,7 +3,8 @@
 //! (`bind`, `database_url`, `bootstrap_key`, `llm_base_url`, `llm_api_key`,
 //! `llm_model`, `llm_timeout_ms`, `llm_idle_timeout_ms`, `model_prices`, `bootstrap_balance`,
 //! `stream_keepalive_ms`, `outbound_allow_nets`, `scheduler`, `scheduler_tick_ms`, `public_url`,
-//! `jobs`, `jobs_tick_ms`, `job_lease_ms`, `db_pool_size`, `db_timeout_ms`, `metrics_token`).
+//! `jobs`, `jobs_tick_ms`, `job_lease_ms`, `db_pool_size`, `db_timeout_ms`, `rate_limits`,
+//! `metrics_token`).
 //! The environment wins. Secrets never appear in
 //! `Debug`.
 
@@ -79,6 +80,11 @@ pub struct Config {
     /// `HANIA_DB_TIMEOUT_MS`: longest wait for a PostgreSQL connection
     /// before a request gets 503 `UNAVAILABLE` (default 5 000).
     pub db_timeout_ms: Option<String>,
+    /// `HANIA_RATE_LIMITS`: `shared` (default) counts rate limits in the
+    /// PostgreSQL store, so every instance on it shares them; `local`
+    /// counts in each instance's memory (one instance only). SQLite always
+    /// counts locally.
+    pub rate_limits: Option<String>,
     /// `HANIA_METRICS_TOKEN`: when set, `GET /metrics` requires
     /// `Authorization: Bearer <token>`.
     pub metrics_token: Option<String>,
@@ -108,6 +114,7 @@ impl fmt::Debug for Config {
             .field("job_lease_ms", &self.job_lease_ms)
             .field("db_pool_size", &self.db_pool_size)
             .field("db_timeout_ms", &self.db_timeout_ms)
+            .field("rate_limits", &self.rate_limits)
             .field("metrics_token", &redacted(&self.metrics_token))
             .finish()
     }
@@ -179,6 +186,7 @@ impl Config {
         set(&mut self.job_lease_ms, get("HANIA_JOB_LEASE_MS"));
         set(&mut self.db_pool_size, get("HANIA_DB_POOL_SIZE"));
         set(&mut self.db_timeout_ms, get("HANIA_DB_TIMEOUT_MS"));
+        set(&mut self.rate_limits, get("HANIA_RATE_LIMITS"));
         set(&mut self.metrics_token, get("HANIA_METRICS_TOKEN"));
     }
 
@@ -197,6 +205,17 @@ impl Config {
             tick: millis(&self.jobs_tick_ms, "HANIA_JOBS_TICK_MS", 1_000)?,
             lease: millis(&self.job_lease_ms, "HANIA_JOB_LEASE_MS", 120_000)?,
         }))
+    }
+
+    /// Whether rate limits are counted in a shared (PostgreSQL) store.
+    pub fn shared_rate_limits(&self) -> Result<bool> {
+        match self.rate_limits.as_deref().map(str::trim) {
+            None | Some("shared") => Ok(true),
+            Some("local") => Ok(false),
+            Some(other) => {
+                anyhow::bail!("HANIA_RATE_LIMITS must be shared or local, not {other:?}")
+            }
+        }
     }
 
     /// The PostgreSQL pool's size and timeout.
@@ -345,5 +364,10 @@ mod tests {
         config.db_timeout_ms = None;
         config.db_pool_size = Some("many".into());
         assert!(config.pool_settings().is_err());
+        assert!(config.shared_rate_limits().unwrap());
+        config.apply_env(|name| (name == "HANIA_RATE_LIMITS").then(|| "local".to_owned()));
+        assert!(!config.shared_rate_limits().unwrap());
+        config.rate_limits = Some("global".into());
+        assert!(config.shared_rate_limits().is_err());
     }
 }

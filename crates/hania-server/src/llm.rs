@@ -17,10 +17,24 @@ use crate::config::{Config, positive_millis};
 /// Default model of bots without one, when a provider is configured.
 pub const DEFAULT_MODEL: &str = "gpt-4o-mini";
 
-/// The OpenAI-compatible provider at `HANIA_LLM_BASE_URL`, or the offline
-/// provider (with a warning) when none is configured.
+/// Where a key without a base URL goes: OpenAI.
+pub const OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
+
+/// The provider's base URL: `HANIA_LLM_BASE_URL`, else OpenAI's when only a
+/// key is set (`OPENAI_API_KEY` alone means OpenAI), else none (offline).
+pub fn base_url(config: &Config) -> Option<String> {
+    config.llm_base_url.clone().or_else(|| {
+        config
+            .llm_api_key
+            .as_ref()
+            .map(|_| OPENAI_BASE_URL.to_owned())
+    })
+}
+
+/// The OpenAI-compatible provider at [`base_url`], or the offline provider
+/// (with a warning) when none is configured.
 pub fn provider(config: &Config) -> Result<Arc<dyn ModelProvider>> {
-    match &config.llm_base_url {
+    match &base_url(config) {
         Some(base) => {
             let mut settings = OpenAiConfig::new(base, config.llm_api_key.clone());
             if let Some(ms) = &config.llm_timeout_ms {
@@ -35,7 +49,11 @@ pub fn provider(config: &Config) -> Result<Arc<dyn ModelProvider>> {
                 settings.idle_timeout = positive_millis(ms, "HANIA_LLM_IDLE_TIMEOUT_MS")?;
             }
             let provider = OpenAiProvider::new(settings).map_err(anyhow::Error::msg)?;
-            tracing::info!(base_url = %base, "model provider: OpenAI-compatible");
+            tracing::info!(
+                base_url = %base,
+                default_model = %default_model(config),
+                "model provider: OpenAI-compatible"
+            );
             Ok(Arc::new(provider))
         }
         None => {
@@ -71,19 +89,24 @@ pub fn parse_prices(text: &str) -> Result<HashMap<String, ModelPrice>> {
     Ok(prices)
 }
 
-/// The chat engine's settings.
-pub fn chat_settings(config: &Config) -> Result<ChatSettings> {
-    let default_model = config.llm_model.clone().unwrap_or_else(|| {
-        if config.llm_base_url.is_some() {
+/// The model of bots without one: `HANIA_LLM_MODEL`, else
+/// [`DEFAULT_MODEL`] on a provider, else the offline model.
+pub fn default_model(config: &Config) -> String {
+    config.llm_model.clone().unwrap_or_else(|| {
+        if base_url(config).is_some() {
             DEFAULT_MODEL.to_owned()
         } else {
             OFFLINE_MODEL.to_owned()
         }
-    });
+    })
+}
+
+/// The chat engine's settings.
+pub fn chat_settings(config: &Config) -> Result<ChatSettings> {
+    let default_model = default_model(config);
     let prices = parse_prices(config.model_prices.as_deref().unwrap_or_default())
         .context("HANIA_MODEL_PRICES")?;
-    if config.llm_base_url.is_some() && price_of(&prices, &default_model, &default_model).is_none()
-    {
+    if base_url(config).is_some() && price_of(&prices, &default_model, &default_model).is_none() {
         tracing::warn!(
             model = %default_model,
             "HANIA_MODEL_PRICES has no price for the default model: its turns are charged 0 (see unpriced_models in GET /api/v1/billing)"
@@ -104,6 +127,22 @@ mod tests {
     use hania_domain::money::Money;
 
     use super::*;
+
+    #[test]
+    fn a_key_alone_means_openai_and_nothing_means_offline() {
+        let mut config = Config::default();
+        assert_eq!(base_url(&config), None);
+        assert_eq!(default_model(&config), OFFLINE_MODEL);
+        config.apply_env(|name| (name == "OPENAI_API_KEY").then(|| "sk-test".to_owned()));
+        assert_eq!(base_url(&config).as_deref(), Some(OPENAI_BASE_URL));
+        assert_eq!(default_model(&config), DEFAULT_MODEL);
+        assert!(provider(&config).is_ok());
+        config.llm_base_url = Some("http://127.0.0.1:11434/v1".into());
+        assert_eq!(
+            base_url(&config).as_deref(),
+            Some("http://127.0.0.1:11434/v1")
+        );
+    }
 
     #[test]
     fn prices_parse_per_million_tokens() {

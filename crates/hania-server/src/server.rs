@@ -78,10 +78,12 @@ pub async fn start(config: &Config, workers: Option<usize>) -> Result<Running> {
     let bootstrap = bootstrap(store.clone(), config).await?;
     // Several instances share a PostgreSQL store, so they count limits in
     // it; an SQLite store has one instance, which counts in memory.
-    let limiter: Arc<dyn RateLimiter> = match diesel.backend() {
-        Backend::Postgres => Arc::new(diesel.clone()),
-        Backend::Sqlite => Arc::new(InMemoryRateLimiter::default()),
-    };
+    let limiter: Arc<dyn RateLimiter> =
+        if diesel.backend() == Backend::Postgres && config.shared_rate_limits()? {
+            Arc::new(diesel.clone())
+        } else {
+            Arc::new(InMemoryRateLimiter::default())
+        };
     let policy = config.outbound_policy()?;
     let mut state = AppState::new(
         store,

@@ -147,8 +147,20 @@ pub fn openapi_json() -> String {
     serde_json::to_string_pretty(&document_json()).unwrap_or_default()
 }
 
-/// `/openapi.json` and the Swagger UI at `/docs`, served from assets
-/// compiled into the binary (no internet needed).
+/// `/openapi.json` and the Swagger UI at `/docs/`, served from assets
+/// compiled into the binary (no internet needed: the validator badge,
+/// which would call swagger.io, is off).
 pub(crate) fn docs_service() -> SwaggerUi {
-    SwaggerUi::new("/docs/{_:.*}").external_url_unchecked("/openapi.json", document_json())
+    SwaggerUi::new("/docs/{_:.*}")
+        .external_url_unchecked("/openapi.json", document_json())
+        .config(utoipa_swagger_ui::Config::default().validator_url("none"))
+}
+
+/// `/docs` (as people type it) redirects to the UI at `/docs/`.
+pub(crate) fn docs_redirect() -> actix_web::Resource {
+    actix_web::web::resource("/docs").route(actix_web::web::get().to(|| async {
+        actix_web::HttpResponse::PermanentRedirect()
+            .insert_header((actix_web::http::header::LOCATION, "/docs/"))
+            .finish()
+    }))
 }
