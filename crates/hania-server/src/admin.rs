@@ -5,6 +5,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use hania_domain::ability::AbilitySet;
+use hania_domain::api_key::KeyFamily;
 use hania_domain::billing::{BillingStatus, Plan};
 use hania_domain::ids::{ApiKeyId, LedgerEntryId, WorkspaceId};
 use hania_domain::job::{Job, JobState};
@@ -28,6 +29,19 @@ pub enum AdminCommand {
         /// Starting balance in currency units, e.g. 25 or 12.5.
         #[arg(long, default_value = "0")]
         balance: String,
+    },
+    /// List workspaces, oldest first, with their balance and status (to
+    /// find a workspace id again).
+    ListWorkspaces {
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+    /// List a workspace's account and widget keys (never their secrets).
+    ListKeys {
+        /// Workspace id.
+        #[arg(long)]
+        workspace: WorkspaceId,
     },
     /// Create an account key (prints the secret once).
     CreateKey {
@@ -232,6 +246,60 @@ pub async fn run(store: Arc<dyn Storage>, command: AdminCommand) -> Result<Strin
                 .await?;
             Ok("plan updated".into())
         }
+        AdminCommand::ListWorkspaces { limit } => {
+            let mut lines = vec!["id\tname\tstatus\tbalance\tcreated_at".to_owned()];
+            for workspace in store.list_workspaces(limit).await? {
+                let billing = store.get_billing(workspace.id).await?;
+                lines.push(format!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    workspace.id,
+                    workspace.name,
+                    billing.status.as_str(),
+                    billing.balance,
+                    rfc3339(workspace.created_at)
+                ));
+            }
+            Ok(if lines.len() == 1 {
+                "no workspaces".into()
+            } else {
+                lines.join("\n")
+            })
+        }
+        AdminCommand::ListKeys { workspace } => {
+            store.get_workspace(workspace).await?;
+            let mut lines = vec![
+                "id\tfamily\tprefix\tname\tabilities\trate_limit\tstate\tcreated_at".to_owned(),
+            ];
+            let now = clock.now();
+            for family in [KeyFamily::Account, KeyFamily::Widget] {
+                for key in store.list_keys(workspace, family).await? {
+                    let state = match (key.revoked_at, key.expires_at) {
+                        (Some(_), _) => "revoked",
+                        (None, Some(at)) if at <= now => "expired",
+                        _ => "active",
+                    };
+                    lines.push(format!(
+                        "{}\t{}\t{}\t{}\t{}\t{}\t{state}\t{}",
+                        key.id,
+                        match family {
+                            KeyFamily::Account => "account",
+                            KeyFamily::Widget => "widget",
+                        },
+                        key.display_prefix,
+                        key.name,
+                        key.abilities.to_strings().join(","),
+                        key.rate_limit_per_hour
+                            .map_or("workspace".to_owned(), |n| n.to_string()),
+                        rfc3339(key.created_at)
+                    ));
+                }
+            }
+            Ok(if lines.len() == 1 {
+                "no keys".into()
+            } else {
+                lines.join("\n")
+            })
+        }
         AdminCommand::Jobs { state, limit } => {
             let state = state
                 .map(|s| {
@@ -242,6 +310,10 @@ pub async fn run(store: Arc<dyn Storage>, command: AdminCommand) -> Result<Strin
             Ok(jobs_table(&jobs))
         }
     }
+}
+
+fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_default()
 }
 
 /// One line per job: id, kind, state, attempts, next run, conversation,

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use hania_server::admin::{self, AdminCommand};
-use hania_server::config::{Config, redact_url};
-use hania_server::store::{migrate, open_store};
+use hania_server::config::Config;
+use hania_server::store::{describe_store, migrate, open_store, require_existing_store};
 
 /// Hania server: a self-hostable backend for AI chat agents.
 #[derive(Debug, Parser)]
@@ -74,7 +74,7 @@ async fn main() -> Result<()> {
             if bind.is_some() {
                 config.bind = bind;
             }
-            tracing::info!(database = %redact_url(&config.database_url()), "starting");
+            tracing::info!(store = %describe_store(&config.database_url()), "starting");
             let running = hania_server::start(&config, None).await?;
             if let Some(boot) = &running.bootstrap {
                 // Printed once, to stdout, so it can be captured.
@@ -101,7 +101,10 @@ async fn main() -> Result<()> {
             println!("migrations applied");
         }
         Command::Admin(command) => {
-            let store = open_store(&config.database_url()).await?;
+            let url = config.database_url();
+            require_existing_store(&url)?;
+            eprintln!("store: {}", describe_store(&url));
+            let store = open_store(&url).await?;
             println!("{}", admin::run(store, command).await?);
         }
         Command::Openapi => {}

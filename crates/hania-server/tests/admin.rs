@@ -124,4 +124,69 @@ async fn operators_manage_workspaces_keys_and_billing() {
         rate_limit: None,
     };
     assert!(run(store.clone(), bad).await.is_err());
+
+    // A lost workspace id is found again, and its keys (no secrets).
+    let listed = run(store.clone(), AdminCommand::ListWorkspaces { limit: 10 })
+        .await
+        .unwrap();
+    let line = listed.lines().nth(1).unwrap();
+    assert!(
+        line.starts_with(&workspace.to_string())
+            && line.contains("Acme")
+            && line.contains("active"),
+        "{listed}"
+    );
+    let keys = run(store.clone(), AdminCommand::ListKeys { workspace })
+        .await
+        .unwrap();
+    let line = keys.lines().nth(1).unwrap();
+    assert!(
+        line.starts_with(&key.id.to_string())
+            && line.contains("revoked")
+            && line.contains("bots:*,chat:send"),
+        "{keys}"
+    );
+    assert!(!keys.contains(secret.expose()), "{keys}");
+}
+
+/// Admin commands open only a store that exists, and say which.
+#[test]
+fn admin_commands_refuse_a_store_that_does_not_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nowhere").join("h.db");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hania"))
+        .args(["admin", "list-workspaces"])
+        .env_clear()
+        .env("DATABASE_URL", format!("sqlite://{}", missing.display()))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no store at sqlite://"), "{stderr}");
+    assert!(!missing.exists() && !missing.parent().unwrap().exists());
+
+    let existing = dir.path().join("h.db");
+    let migrate = std::process::Command::new(env!("CARGO_BIN_EXE_hania"))
+        .arg("migrate")
+        .env_clear()
+        .env("DATABASE_URL", format!("sqlite://{}", existing.display()))
+        .output()
+        .unwrap();
+    assert!(migrate.status.success(), "{migrate:?}");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hania"))
+        .args(["admin", "list-workspaces"])
+        .env_clear()
+        .env("DATABASE_URL", format!("sqlite://{}", existing.display()))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("store: sqlite://{}", existing.display())),
+        "{stderr}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        "no workspaces"
+    );
 }

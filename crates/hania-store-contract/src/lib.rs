@@ -50,6 +50,7 @@ macro_rules! storage_contract_tests {
         $crate::storage_contract_tests!(@each $subject;
             workspace_and_billing_round_trip,
             unknown_workspace_is_not_found,
+            workspaces_are_listed_oldest_first,
             api_keys_are_found_by_hash_and_scoped,
             revoking_keeps_the_first_time,
             widget_keys_need_a_bot_of_the_workspace,

@@ -26,6 +26,12 @@ pub trait WorkspaceStore: Send + Sync {
     /// MUST return `NotFound` for an unknown id.
     async fn get_workspace(&self, id: WorkspaceId) -> Result<Workspace, StoreError>;
 
+    /// The first `limit` workspaces, oldest first (for operators).
+    ///
+    /// # Errors
+    /// Only on storage failure.
+    async fn list_workspaces(&self, limit: u32) -> Result<Vec<Workspace>, StoreError>;
+
     /// How many workspaces exist (zero on a fresh store).
     ///
     /// # Errors

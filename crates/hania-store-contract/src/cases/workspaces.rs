@@ -1,4 +1,4 @@
-use hania_domain::billing::{BillingStatus, Plan};
+use hania_domain::billing::{BillingStatus, Plan, period_start_of};
 use hania_domain::ids::WorkspaceId;
 use hania_domain::money::Money;
 use hania_domain::ports::Storage;
@@ -71,4 +71,43 @@ pub async fn unknown_workspace_is_not_found(store: &dyn Storage) {
 /// The store answers a health check.
 pub async fn ping_answers(store: &dyn Storage) {
     store.ping().await.unwrap();
+}
+
+/// Operators list workspaces oldest first, at most `limit`.
+pub async fn workspaces_are_listed_oldest_first(store: &dyn Storage) {
+    assert!(store.list_workspaces(10).await.unwrap().is_empty());
+    let mut made = Vec::new();
+    for (name, seconds) in [("Second", 20), ("First", 10), ("Third", 30)] {
+        let ws = Workspace {
+            id: id(),
+            name: name.into(),
+            default_rate_limit_per_hour: 60,
+            created_at: at(seconds),
+        };
+        let billing = hania_domain::billing::BillingAccount {
+            workspace_id: ws.id,
+            status: BillingStatus::Active,
+            plan: Plan {
+                name: "pro".into(),
+                monthly_turn_allowance: None,
+            },
+            balance: Money(0),
+            period_start: period_start_of(T0),
+            period_turns_used: 0,
+            updated_at: at(seconds),
+        };
+        store.create_workspace(&ws, &billing).await.unwrap();
+        made.push(ws);
+    }
+    let names: Vec<String> = store
+        .list_workspaces(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|w| w.name)
+        .collect();
+    assert_eq!(names, ["First", "Second", "Third"]);
+    let first_two = store.list_workspaces(2).await.unwrap();
+    assert_eq!(first_two.len(), 2);
+    assert_eq!(first_two[0], made[1]);
 }

@@ -64,6 +64,20 @@ impl WorkspaceStore for DieselStore {
         row.try_into()
     }
 
+    async fn list_workspaces(&self, limit: u32) -> Result<Vec<Workspace>, StoreError> {
+        let mut conn = self.conn().await?;
+        let rows: Vec<WorkspaceRow> = on_conn!(&mut conn, |c| {
+            workspaces::table
+                .order((workspaces::created_at.asc(), workspaces::id.asc()))
+                .limit(i64::from(limit))
+                .select(WorkspaceRow::as_select())
+                .load(c)
+                .await
+                .map_err(DbError::from)
+        })?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
     async fn count_workspaces(&self) -> Result<u64, StoreError> {
         let mut conn = self.conn().await?;
         let count: i64 = on_conn!(&mut conn, |c| {
