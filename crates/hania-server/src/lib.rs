@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod config;
+pub mod help;
 pub mod jobs;
 pub mod llm;
 pub mod scheduler;

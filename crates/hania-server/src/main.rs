@@ -8,9 +8,10 @@ use hania_server::admin::{self, AdminCommand};
 use hania_server::config::Config;
 use hania_server::store::{describe_store, migrate, open_store, require_existing_store};
 
-/// Hania server: a self-hostable backend for AI chat agents.
+/// Hania server: a self-hostable backend for AI chat agents — bots, chat
+/// in three HTTP dialects, traces, metering and billing.
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(version, after_help = hania_server::help::SETTINGS)]
 struct Cli {
     /// A TOML file with the same settings as the environment (the
     /// environment wins).

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use hania_domain::api_key::KeySecret;
 use hania_domain::ports::{Clock, IdGenerator, RateLimiter, Storage};
 use hania_domain::services::{Bootstrap, WorkspaceService};
-use hania_http::{AppState, InMemoryRateLimiter, app};
+use hania_http::{AppState, InMemoryRateLimiter, SkipExhausted, app};
 use hania_store_diesel::Backend;
 use hania_webhook::WebhookExecutor;
 
@@ -80,7 +80,7 @@ pub async fn start(config: &Config, workers: Option<usize>) -> Result<Running> {
     // it; an SQLite store has one instance, which counts in memory.
     let limiter: Arc<dyn RateLimiter> =
         if diesel.backend() == Backend::Postgres && config.shared_rate_limits()? {
-            Arc::new(diesel.clone())
+            Arc::new(SkipExhausted::new(Arc::new(diesel.clone())))
         } else {
             Arc::new(InMemoryRateLimiter::default())
         };

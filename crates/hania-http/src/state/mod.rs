@@ -2,11 +2,13 @@
 //! services built over them. A layer of its own below the middleware; it
 //! imports nothing else of the crate.
 
+mod exhausted;
 pub(crate) mod limit_cache;
 mod rate_limit;
 mod timer;
 mod turn_count;
 
+pub use exhausted::SkipExhausted;
 pub use rate_limit::InMemoryRateLimiter;
 
 use std::sync::Arc;
