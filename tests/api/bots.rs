@@ -118,6 +118,33 @@ async fn bots_follow_the_seed(app: TestApp) {
         .map(|b| b["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, vec![second.as_str()]);
+    // The deepObject form generators send finds the same, also mixed.
+    for query in [
+        "metadata%5Bteam%5D=support&metadata%5Btier%5D=gold",
+        "metadata[team]=support&metadata.tier=gold",
+    ] {
+        let (status, list) = app
+            .json(Method::GET, &format!("/api/v1/bots?{query}"), None)
+            .await;
+        assert_eq!(status, 200, "{query}: {list}");
+        assert_eq!(list["data"].as_array().unwrap().len(), 1, "{query}: {list}");
+        assert_eq!(list["data"][0]["id"], second.as_str());
+    }
+    // The documentation's placeholder, sent literally, is an error, not `[]`.
+    for query in [
+        "metadata.%3Ckey%3E=support",
+        "metadata[]=x",
+        "metadata[team=x",
+    ] {
+        let (status, body) = app
+            .json(Method::GET, &format!("/api/v1/bots?{query}"), None)
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (400, Some("INVALID_PARAMETER")),
+            "{query}: {body}"
+        );
+    }
     let (_, all) = app.json(Method::GET, "/api/v1/bots", None).await;
     assert_eq!(all["data"].as_array().unwrap().len(), 2);
 

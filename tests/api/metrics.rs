@@ -101,7 +101,11 @@ async fn the_series_move_after_chat_turns(backend: Backend) {
         "{text}"
     );
     assert_eq!(moved(&http("/api/v1/chat/send-stream", "POST", 200)), 1.0);
-    assert_eq!(moved(&http("/api/v1/bots/{id}", "GET", 200)), 1.0, "{text}");
+    assert_eq!(
+        moved(&http("/api/v1/bots/{botID}", "GET", 200)),
+        1.0,
+        "{text}"
+    );
     assert_eq!(moved(&http("/api/v1/bots", "GET", 429)), 1.0);
     assert_eq!(moved(&http("unmatched", "GET", 404)), 1.0);
     assert_eq!(

@@ -54,9 +54,9 @@ fn expected_ability(method: &str, path: &str) -> Option<Ability> {
 fn sample_body(method: &str, path: &str) -> Option<Value> {
     Some(match (method, path) {
         ("POST", "/api/v1/bots") => json!({"name": "x", "system_prompt": "y"}),
-        ("PUT", "/api/v1/bots/{id}") => json!({"name": "hijacked"}),
-        ("PATCH", "/api/v1/bots/{id}/metadata") => json!({"owner": "attacker"}),
-        ("POST", "/api/v1/bots/{id}/run") => json!({"input": "Spend their money"}),
+        ("PUT", "/api/v1/bots/{botID}") => json!({"name": "hijacked"}),
+        ("PATCH", "/api/v1/bots/{botID}/metadata") => json!({"owner": "attacker"}),
+        ("POST", "/api/v1/bots/{botID}/run") => json!({"input": "Spend their money"}),
         ("POST", "/api/v1/bots/{botID}/post-call-hooks") => {
             json!({"tool_configuration_id": "{tool}"})
         }
@@ -64,9 +64,9 @@ fn sample_body(method: &str, path: &str) -> Option<Value> {
         ("POST", "/api/v1/tools") => {
             json!({"name": "t2", "config": {"url": "https://example.com"}})
         }
-        ("PUT", "/api/v1/tools/{id}") => json!({"description": "hijacked"}),
+        ("PUT", "/api/v1/tools/{toolID}") => json!({"description": "hijacked"}),
         ("POST", "/api/v1/widgets/keys") => json!({"bot_id": "{bot}"}),
-        ("PUT", "/api/v1/widgets/keys/{id}") => json!({"is_active": false}),
+        ("PUT", "/api/v1/widgets/keys/{keyID}") => json!({"is_active": false}),
         ("POST", "/api/v1/keys") => json!({"name": "k", "abilities": ["keys:write"]}),
         ("POST", "/api/v1/chat/send") | ("POST", "/api/v1/chat/send-stream") => {
             json!({"bot_id": "{bot}", "message": "hi"})
@@ -83,7 +83,7 @@ fn sample_body(method: &str, path: &str) -> Option<Value> {
 }
 
 /// The documented path with each parameter replaced by the placeholder of
-/// the resource whose collection precedes it (`/tools/{id}` → `{tool}`).
+/// the resource whose collection precedes it (`/tools/{toolID}` → `{tool}`).
 fn with_placeholders(path: &str) -> String {
     let segments: Vec<&str> = path.split('/').collect();
     let mut out = Vec::new();

@@ -14,7 +14,7 @@ server documents in the operation's description:
 - a webhook URL passes the outbound guard, which depends on the server's
   HANIA_OUTBOUND_ALLOW_NETS (none here): an IPv4 literal must be public and
   the scheme https, so generated literals and http:// are replaced;
-- the run keeps its own key: revoking it (`DELETE /api/v1/keys/{id}` with
+- the run keeps its own key: revoking it (`DELETE /api/v1/keys/{keyID}` with
   the id in HANIA_KEY_ID) would end the run, so that call names a key that
   does not exist instead.
 """
@@ -67,11 +67,11 @@ def before_call(context, case, **kwargs):
     method, path = case.operation.method.upper(), case.operation.path
     body, query = case.body, case.query
     if isinstance(body, dict):
-        if path in ("/api/v1/bots", "/api/v1/bots/{id}") and method in ("POST", "PUT"):
+        if path in ("/api/v1/bots", "/api/v1/bots/{botID}") and method in ("POST", "PUT"):
             _usable_prompt(body, creating=method == "POST")
             if body.get("schedule") is not None:
                 body["schedule"] = "0 9 * * 1-5"
-        if path in ("/api/v1/tools", "/api/v1/tools/{id}") and isinstance(body.get("config"), dict):
+        if path in ("/api/v1/tools", "/api/v1/tools/{toolID}") and isinstance(body.get("config"), dict):
             url = body["config"].get("url")
             if isinstance(url, str):
                 body["config"]["url"] = _guarded_url(url)
@@ -87,7 +87,7 @@ def before_call(context, case, **kwargs):
         if offset is not None:
             page = limit if limit is not None and 1 <= limit <= 500 else 100
             query["offset"] = max(0, min(offset, 10000 - page))
-    if (method, path) == ("POST", "/api/v1/bots/{id}/run"):
+    if (method, path) == ("POST", "/api/v1/bots/{botID}/run"):
         # Without an input the bot's agent_goal runs, and a bot without one
         # is a 400 the schema cannot state: always give an input.
         if not (isinstance(body, dict) and isinstance(body.get("input"), str) and body["input"].strip()):
@@ -95,9 +95,9 @@ def before_call(context, case, **kwargs):
     if path.startswith("/api/v1/widget/"):
         # Widget keys work only from a page on their allowed domains.
         case.headers = {**(case.headers or {}), "Origin": "https://schemathesis.test"}
-    if (method, path) == ("DELETE", "/api/v1/keys/{id}") and case.path_parameters:
-        if str(case.path_parameters.get("id")) == os.environ.get("HANIA_KEY_ID"):
-            case.path_parameters["id"] = str(uuid.uuid4())
+    if (method, path) == ("DELETE", "/api/v1/keys/{keyID}") and case.path_parameters:
+        if str(case.path_parameters.get("keyID")) == os.environ.get("HANIA_KEY_ID"):
+            case.path_parameters["keyID"] = str(uuid.uuid4())
 
 
 URL_HOST = re.compile(r"^(https?)://([^/?:]+)")

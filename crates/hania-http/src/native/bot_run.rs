@@ -1,4 +1,4 @@
-//! `POST /api/v1/bots/{id}/run`: one agent turn now.
+//! `POST /api/v1/bots/{botID}/run`: one agent turn now.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use hania_domain::ids::{BotId, WorkspaceId};
@@ -14,7 +14,7 @@ use crate::wire::envelope::{Envelope, ok};
 use crate::wire::error::{ApiError, ErrorBody};
 use crate::wire::extract::{JsonBytes, parse_json, path_id};
 
-/// Body of `POST /api/v1/bots/{id}/run` (optional: an empty body runs the
+/// Body of `POST /api/v1/bots/{botID}/run` (optional: an empty body runs the
 /// bot's `agent_goal`).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[schema(example = json!({"input": "Summarise yesterday's refunds"}))]
@@ -27,8 +27,8 @@ pub struct RunInput {
 /// Run the bot as an agent now, on `input` or its `agent_goal`, in a new
 /// conversation on channel `agent` (metered and billed as any turn). With
 /// an `Idempotency-Key`, a retry within 24 hours gets the first answer.
-#[utoipa::path(post, path = "/api/v1/bots/{id}/run", tag = "Bots",
-    params(("id" = uuid::Uuid, Path, description = "Bot id"),
+#[utoipa::path(post, path = "/api/v1/bots/{botID}/run", tag = "Bots",
+    params(("botID" = uuid::Uuid, Path, description = "Bot id"),
         ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]+$",
         description = "Replays the first answer to a retried request (1 to 255 visible ASCII characters)")),
     request_body(content = Option<RunInput>, description = "Optional; empty runs the bot's `agent_goal`"),
@@ -72,7 +72,7 @@ async fn answer(
     workspace: WorkspaceId,
     body: &[u8],
 ) -> Result<HttpResponse, ApiError> {
-    let id: BotId = path_id(req, "id")?;
+    let id: BotId = path_id(req, "botID")?;
     // Empty, `null` or an object: all run (the first two on the goal).
     let input: RunInput = if body.iter().all(u8::is_ascii_whitespace) {
         RunInput::default()

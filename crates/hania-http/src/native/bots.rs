@@ -13,10 +13,12 @@ use crate::wire::extract::{JsonBody, StrictQuery, path_id};
 
 type Reply = Result<HttpResponse, ApiError>;
 
-/// List bots, optionally filtered by `?metadata.<key>=<value>` (AND).
+/// List bots, optionally filtered by metadata (AND).
 #[utoipa::path(
     get, path = "/api/v1/bots", tag = "Bots",
-    params(("metadata.<key>" = Option<String>, Query, description = "Only bots whose metadata has key = value; repeat with other keys to AND them")),
+    params(("metadata" = Option<std::collections::HashMap<String, String>>, Query, style = DeepObject, explode,
+        description = "Only bots whose metadata has each given key = value (AND): `?metadata[team]=support&metadata[tier]=gold`. \
+            The dotted form `?metadata.team=support` is served too. A key left as the placeholder `<key>` is refused (400).")),
     responses(
         (status = 200, description = "All matching bots, oldest first", body = Envelope<Vec<BotView>>),
         (status = 400, description = "Unknown query parameter", body = ErrorBody),
@@ -26,10 +28,28 @@ type Reply = Result<HttpResponse, ApiError>;
     )
 )]
 pub async fn list_bots(req: HttpRequest, caller: Caller, state: web::Data<AppState>) -> Reply {
-    let query = StrictQuery::parse(&req, &[], &["metadata."])?;
-    let filter = MetadataFilter::new(query.with_prefix("metadata."));
+    let query = StrictQuery::parse(&req, &[], &["metadata.", "metadata["])?;
+    let filter = MetadataFilter::new(metadata_pairs(&query)?);
     let bots = state.bots.list(caller.workspace(), &filter).await?;
     Ok(ok(bots.into_iter().map(BotView::from).collect::<Vec<_>>()))
+}
+
+/// The metadata filter of a bot list: `metadata.<key>=…` and
+/// `metadata[<key>]=…` pairs, keys checked.
+fn metadata_pairs(query: &StrictQuery) -> Result<Vec<(String, String)>, ApiError> {
+    let mut pairs = query.with_prefix("metadata.");
+    for (name, value) in query.with_prefix("metadata[") {
+        let key = name.strip_suffix(']').ok_or_else(|| {
+            ApiError::InvalidParameter(format!("metadata[{name}: close the key with ']'"))
+        })?;
+        pairs.push((key.to_owned(), value));
+    }
+    if let Some((key, _)) = pairs.iter().find(|(k, _)| k.is_empty() || k == "<key>") {
+        return Err(ApiError::InvalidParameter(format!(
+            "metadata filter key {key:?}: name a metadata key, e.g. metadata[team]=support"
+        )));
+    }
+    Ok(pairs)
 }
 
 /// Create a bot from a `system_prompt` or a `prompt_builder`.
@@ -55,8 +75,8 @@ pub async fn create_bot(
 
 /// The full bot object.
 #[utoipa::path(
-    get, path = "/api/v1/bots/{id}", tag = "Bots",
-    params(("id" = uuid::Uuid, Path, description = "Bot id")),
+    get, path = "/api/v1/bots/{botID}", tag = "Bots",
+    params(("botID" = uuid::Uuid, Path, description = "Bot id")),
     responses(
         (status = 200, body = Envelope<BotView>),
         (status = 400, description = "Malformed id", body = ErrorBody),
@@ -66,7 +86,7 @@ pub async fn create_bot(
     )
 )]
 pub async fn get_bot(req: HttpRequest, caller: Caller, state: web::Data<AppState>) -> Reply {
-    let id: BotId = path_id(&req, "id")?;
+    let id: BotId = path_id(&req, "botID")?;
     Ok(ok(BotView::from(
         state.bots.get(caller.workspace(), id).await?,
     )))
@@ -74,8 +94,8 @@ pub async fn get_bot(req: HttpRequest, caller: Caller, state: web::Data<AppState
 
 /// Partial update: omitted fields stay, `null` clears a nullable field.
 #[utoipa::path(
-    put, path = "/api/v1/bots/{id}", tag = "Bots",
-    params(("id" = uuid::Uuid, Path, description = "Bot id")),
+    put, path = "/api/v1/bots/{botID}", tag = "Bots",
+    params(("botID" = uuid::Uuid, Path, description = "Bot id")),
     request_body = BotInput,
     responses(
         (status = 200, description = "Updated", body = MessageEnvelope),
@@ -89,7 +109,7 @@ pub async fn update_bot(
     state: web::Data<AppState>,
     body: JsonBody<BotInput>,
 ) -> Reply {
-    let id: BotId = path_id(&req, "id")?;
+    let id: BotId = path_id(&req, "botID")?;
     state
         .bots
         .update(caller.workspace(), id, body.0.into())
@@ -99,8 +119,8 @@ pub async fn update_bot(
 
 /// Soft delete: the bot becomes inactive and keeps its conversations.
 #[utoipa::path(
-    delete, path = "/api/v1/bots/{id}", tag = "Bots",
-    params(("id" = uuid::Uuid, Path, description = "Bot id")),
+    delete, path = "/api/v1/bots/{botID}", tag = "Bots",
+    params(("botID" = uuid::Uuid, Path, description = "Bot id")),
     responses(
         (status = 200, description = "Deactivated", body = MessageEnvelope),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -108,15 +128,15 @@ pub async fn update_bot(
     )
 )]
 pub async fn delete_bot(req: HttpRequest, caller: Caller, state: web::Data<AppState>) -> Reply {
-    let id: BotId = path_id(&req, "id")?;
+    let id: BotId = path_id(&req, "botID")?;
     state.bots.deactivate(caller.workspace(), id).await?;
     Ok(done("Bot deleted"))
 }
 
 /// Replace the bot's metadata (string values, at most 8 KB).
 #[utoipa::path(
-    patch, path = "/api/v1/bots/{id}/metadata", tag = "Bots",
-    params(("id" = uuid::Uuid, Path, description = "Bot id")),
+    patch, path = "/api/v1/bots/{botID}/metadata", tag = "Bots",
+    params(("botID" = uuid::Uuid, Path, description = "Bot id")),
     request_body(content = BTreeMap<String, String>, example = json!({"team": "support", "crm_id": "A-17"})),
     responses(
         (status = 200, body = MessageEnvelope),
@@ -130,7 +150,7 @@ pub async fn patch_metadata(
     state: web::Data<AppState>,
     body: JsonBody<serde_json::Value>,
 ) -> Reply {
-    let id: BotId = path_id(&req, "id")?;
+    let id: BotId = path_id(&req, "botID")?;
     state
         .bots
         .set_metadata(caller.workspace(), id, &body.0)

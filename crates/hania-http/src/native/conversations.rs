@@ -111,7 +111,7 @@ async fn load(
     caller: &Caller,
     req: &HttpRequest,
 ) -> Result<(ConversationId, ConversationItem), ApiError> {
-    let id: ConversationId = path_id(req, "id")?;
+    let id: ConversationId = path_id(req, "conversationID")?;
     let ws = caller.workspace();
     let conversation = state
         .store
@@ -131,8 +131,8 @@ fn not_found(error: hania_domain::ports::StoreError) -> ApiError {
 
 /// The conversation with its messages, oldest first.
 #[utoipa::path(
-    get, path = "/api/v1/conversations/{id}", tag = "Conversations",
-    params(("id" = uuid::Uuid, Path, description = "Conversation id")),
+    get, path = "/api/v1/conversations/{conversationID}", tag = "Conversations",
+    params(("conversationID" = uuid::Uuid, Path, description = "Conversation id")),
     responses(
         (status = 200, body = Envelope<ConversationDetail>),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -158,8 +158,8 @@ pub async fn get_conversation(
 
 /// The step-by-step execution trace.
 #[utoipa::path(
-    get, path = "/api/v1/conversations/{id}/trace", tag = "Conversations",
-    params(("id" = uuid::Uuid, Path, description = "Conversation id")),
+    get, path = "/api/v1/conversations/{conversationID}/trace", tag = "Conversations",
+    params(("conversationID" = uuid::Uuid, Path, description = "Conversation id")),
     responses(
         (status = 200, body = Envelope<Vec<TraceStepView>>),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -167,7 +167,7 @@ pub async fn get_conversation(
     )
 )]
 pub async fn get_trace(req: HttpRequest, caller: Caller, state: web::Data<AppState>) -> Reply {
-    let id: ConversationId = path_id(&req, "id")?;
+    let id: ConversationId = path_id(&req, "conversationID")?;
     let steps = state
         .store
         .list_trace(caller.workspace(), id)
@@ -181,8 +181,8 @@ pub async fn get_trace(req: HttpRequest, caller: Caller, state: web::Data<AppSta
 
 /// Permanently delete a conversation, its messages and its trace.
 #[utoipa::path(
-    delete, path = "/api/v1/conversations/{id}", tag = "Conversations",
-    params(("id" = uuid::Uuid, Path, description = "Conversation id")),
+    delete, path = "/api/v1/conversations/{conversationID}", tag = "Conversations",
+    params(("conversationID" = uuid::Uuid, Path, description = "Conversation id")),
     responses(
         (status = 200, body = MessageEnvelope),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -194,7 +194,7 @@ pub async fn delete_conversation(
     caller: Caller,
     state: web::Data<AppState>,
 ) -> Reply {
-    let id: ConversationId = path_id(&req, "id")?;
+    let id: ConversationId = path_id(&req, "conversationID")?;
     state
         .store
         .delete_conversation(caller.workspace(), id)

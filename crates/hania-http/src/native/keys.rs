@@ -51,12 +51,12 @@ pub async fn create_key(
 }
 
 /// Revoke an account key at once.
-#[utoipa::path(delete, path = "/api/v1/keys/{id}", tag = "Keys",
-    params(("id" = uuid::Uuid, Path)),
+#[utoipa::path(delete, path = "/api/v1/keys/{keyID}", tag = "Keys",
+    params(("keyID" = uuid::Uuid, Path)),
     responses((status = 200, body = MessageEnvelope), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn revoke_key(req: HttpRequest, caller: Caller, state: web::Data<AppState>) -> Reply {
-    let id: ApiKeyId = path_id(&req, "id")?;
+    let id: ApiKeyId = path_id(&req, "keyID")?;
     state
         .keys
         .revoke_account_key(caller.workspace(), id)

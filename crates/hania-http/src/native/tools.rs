@@ -47,20 +47,20 @@ pub async fn create_tool(
 }
 
 /// One tool.
-#[utoipa::path(get, path = "/api/v1/tools/{id}", tag = "Tools",
-    params(("id" = uuid::Uuid, Path)),
+#[utoipa::path(get, path = "/api/v1/tools/{toolID}", tag = "Tools",
+    params(("toolID" = uuid::Uuid, Path)),
     responses((status = 200, body = Envelope<ToolView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn get_tool(req: HttpRequest, caller: Caller, state: web::Data<AppState>) -> Reply {
-    let id: ToolConfigId = path_id(&req, "id")?;
+    let id: ToolConfigId = path_id(&req, "toolID")?;
     Ok(ok(ToolView::from(
         state.tools.get(caller.workspace(), id).await?,
     )))
 }
 
 /// Partial update: omitted fields stay.
-#[utoipa::path(put, path = "/api/v1/tools/{id}", tag = "Tools",
-    params(("id" = uuid::Uuid, Path)), request_body = ToolInput,
+#[utoipa::path(put, path = "/api/v1/tools/{toolID}", tag = "Tools",
+    params(("toolID" = uuid::Uuid, Path)), request_body = ToolInput,
     responses((status = 200, body = MessageEnvelope), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 429, body = ErrorBody)))]
@@ -70,7 +70,7 @@ pub async fn update_tool(
     state: web::Data<AppState>,
     body: JsonBody<ToolInput>,
 ) -> Reply {
-    let id: ToolConfigId = path_id(&req, "id")?;
+    let id: ToolConfigId = path_id(&req, "toolID")?;
     state
         .tools
         .update(caller.workspace(), id, body.0.into_changes()?)
@@ -79,13 +79,13 @@ pub async fn update_tool(
 }
 
 /// Delete a tool no post-call hook uses (else 409).
-#[utoipa::path(delete, path = "/api/v1/tools/{id}", tag = "Tools",
-    params(("id" = uuid::Uuid, Path)),
+#[utoipa::path(delete, path = "/api/v1/tools/{toolID}", tag = "Tools",
+    params(("toolID" = uuid::Uuid, Path)),
     responses((status = 200, body = MessageEnvelope), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "Used by a post-call hook", body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn delete_tool(req: HttpRequest, caller: Caller, state: web::Data<AppState>) -> Reply {
-    let id: ToolConfigId = path_id(&req, "id")?;
+    let id: ToolConfigId = path_id(&req, "toolID")?;
     state.tools.delete(caller.workspace(), id).await?;
     Ok(done("Tool deleted"))
 }

@@ -107,8 +107,8 @@ pub async fn get_embed_code(req: HttpRequest, caller: Caller, state: web::Data<A
 
 /// Make a new identity secret for a widget key; the old one stops
 /// verifying users at once.
-#[utoipa::path(post, path = "/api/v1/widgets/keys/{id}/identity-secret", tag = "Widgets",
-    params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/api/v1/widgets/keys/{keyID}/identity-secret", tag = "Widgets",
+    params(("keyID" = Uuid, Path)),
     responses((status = 200, body = Envelope<IdentitySecret>), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
@@ -117,7 +117,7 @@ pub async fn rotate_identity_secret(
     caller: Caller,
     state: web::Data<AppState>,
 ) -> Reply {
-    let id: ApiKeyId = path_id(&req, "id")?;
+    let id: ApiKeyId = path_id(&req, "keyID")?;
     let identity_secret = state
         .widgets
         .rotate_identity_secret(caller.workspace(), id)

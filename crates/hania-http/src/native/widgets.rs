@@ -65,18 +65,18 @@ pub async fn create_widget_key(
 }
 
 /// One widget key.
-#[utoipa::path(get, path = "/api/v1/widgets/keys/{id}", tag = "Widgets",
-    params(("id" = uuid::Uuid, Path)),
+#[utoipa::path(get, path = "/api/v1/widgets/keys/{keyID}", tag = "Widgets",
+    params(("keyID" = uuid::Uuid, Path)),
     responses((status = 200, body = Envelope<WidgetKeyView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn get_widget_key(req: HttpRequest, caller: Caller, state: web::Data<AppState>) -> Reply {
-    let id: ApiKeyId = path_id(&req, "id")?;
+    let id: ApiKeyId = path_id(&req, "keyID")?;
     Ok(ok(view(state.widgets.get(caller.workspace(), id).await?)?))
 }
 
 /// Change name, allowed domains, hourly limit or activity.
-#[utoipa::path(put, path = "/api/v1/widgets/keys/{id}", tag = "Widgets",
-    params(("id" = uuid::Uuid, Path)), request_body = WidgetKeyInput,
+#[utoipa::path(put, path = "/api/v1/widgets/keys/{keyID}", tag = "Widgets",
+    params(("keyID" = uuid::Uuid, Path)), request_body = WidgetKeyInput,
     responses((status = 200, body = MessageEnvelope), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn update_widget_key(
@@ -85,7 +85,7 @@ pub async fn update_widget_key(
     state: web::Data<AppState>,
     body: JsonBody<WidgetKeyInput>,
 ) -> Reply {
-    let id: ApiKeyId = path_id(&req, "id")?;
+    let id: ApiKeyId = path_id(&req, "keyID")?;
     state
         .widgets
         .update(caller.workspace(), id, body.0.changes())
@@ -94,8 +94,8 @@ pub async fn update_widget_key(
 }
 
 /// Revoke a widget key at once.
-#[utoipa::path(delete, path = "/api/v1/widgets/keys/{id}", tag = "Widgets",
-    params(("id" = uuid::Uuid, Path)),
+#[utoipa::path(delete, path = "/api/v1/widgets/keys/{keyID}", tag = "Widgets",
+    params(("keyID" = uuid::Uuid, Path)),
     responses((status = 200, body = MessageEnvelope), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn revoke_widget_key(
@@ -103,7 +103,7 @@ pub async fn revoke_widget_key(
     caller: Caller,
     state: web::Data<AppState>,
 ) -> Reply {
-    let id: ApiKeyId = path_id(&req, "id")?;
+    let id: ApiKeyId = path_id(&req, "keyID")?;
     state.widgets.revoke(caller.workspace(), id).await?;
     Ok(done("Widget key revoked"))
 }

@@ -10,6 +10,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::routes::{Access, RouteDocs, routes};
 
+mod describe;
+mod envelopes;
 mod rules;
 
 struct SecuritySchemes;
@@ -78,9 +80,9 @@ impl Modify for SecuritySchemes {
     // Named by query parameters only, which utoipa does not collect.
     components(schemas(crate::native::dto::names::ChannelName)),
     tags(
-        (name = "Chat", description = "Talk to bots (seed 000)"),
-        (name = "Bots", description = "Create and manage bots (seed 001)"),
-        (name = "Conversations", description = "Read conversations, messages and traces (seed 002)"),
+        (name = "Chat", description = "Talk to bots, blocking or streamed"),
+        (name = "Bots", description = "Create and manage bots, their tools and post-call hooks, and run agents"),
+        (name = "Conversations", description = "Read conversations, messages and traces"),
         (name = "Tools", description = "Tool configurations bots can call"),
         (name = "Widgets", description = "Widget keys for the embeddable web chat, and its embed code"),
         (name = "Widget", description = "What the embeddable widget calls (a widget key, from a page on one of its \
@@ -89,11 +91,11 @@ impl Modify for SecuritySchemes {
             post-call hooks in the background); outbound calls need a telephony provider"),
         (name = "Keys", description = "Account API keys"),
         (name = "Billing", description = "Plan, usage and balance"),
-        (name = "Operations", description = "Health checks"),
-        (name = "Hansei-compatible", description = "`POST /public/v1/messages` for clients written against Hansei's API (seed 003); \
+        (name = "Operations", description = "Health checks and Prometheus metrics"),
+        (name = "Hansei-compatible", description = "`POST /public/v1/messages` for clients written against Hansei's API; \
             errors are `{code, message}`"),
-        (name = "Slug-compatible", description = "`POST /v1/api/chat/{slug}` for clients written against the slug platform's API \
-            (seed 004); errors are `{data: null, error: {name, message, details}}`"),
+        (name = "Slug-compatible", description = "`POST /v1/api/chat/{slug}` for clients written against the slug platform's API; \
+            errors are `{data: null, error: {name, message, details}}`"),
     )
 )]
 struct ApiDoc;
@@ -138,6 +140,17 @@ pub(crate) fn document() -> utoipa::openapi::OpenApi {
 pub(crate) fn document_json() -> serde_json::Value {
     let mut doc = serde_json::to_value(document()).unwrap_or_default();
     rules::apply(&mut doc);
+    envelopes::apply(&mut doc);
+    let open: Vec<(String, String)> = routes()
+        .into_iter()
+        .filter(|route| route.access == Access::Open)
+        .map(|route| (route.path, route.method.as_str().to_ascii_lowercase()))
+        .collect();
+    describe::apply(&mut doc, &open);
+    doc["servers"] = serde_json::json!([{
+        "url": "http://127.0.0.1:8080",
+        "description": "The default listen address (`HANIA_BIND`); use your server's address"
+    }]);
     doc
 }
 

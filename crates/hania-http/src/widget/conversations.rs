@@ -57,8 +57,8 @@ async fn shown(
 }
 
 /// The visitor's own conversation with its messages.
-#[utoipa::path(get, path = "/api/v1/widget/conversations/{id}", tag = "Widget",
-    params(("id" = Uuid, Path, description = "Conversation id"),
+#[utoipa::path(get, path = "/api/v1/widget/conversations/{conversationID}", tag = "Widget",
+    params(("conversationID" = Uuid, Path, description = "Conversation id"),
         WidgetCallerHeaders),
     responses(
         (status = 200, body = Envelope<WidgetConversation>),
@@ -72,7 +72,7 @@ pub async fn widget_conversation(
     caller: WidgetCaller,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let id: ConversationId = path_id(&req, "id")?;
+    let id: ConversationId = path_id(&req, "conversationID")?;
     let conversation = own_conversation(&state, &caller, caller.visitor, id).await?;
     shown(&state, &caller, conversation).await
 }

@@ -255,7 +255,7 @@ impl HookInput {
     }
 }
 
-/// A post-call hook object (seed `001_*`).
+/// A post-call hook: a tool the bot calls after each voice call.
 #[derive(Debug, Serialize, ToSchema)]
 #[allow(missing_docs)]
 pub struct HookView {
