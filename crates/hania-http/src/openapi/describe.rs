@@ -24,6 +24,39 @@ fn header_components() -> Value {
     })
 }
 
+/// The error body schema of the dialect that serves `path`.
+fn error_schema(path: &str) -> &'static str {
+    if path.starts_with("/public/v1/") {
+        "HanseiError"
+    } else if path.starts_with("/v1/api/") {
+        "SlugErrorBody"
+    } else {
+        "ErrorBody"
+    }
+}
+
+/// Documents the errors any operation of its kind can answer, where its
+/// handler did not: 413 when it takes a body (the size limit applies
+/// before it runs), 503 when it needs a key (authentication reads the
+/// database).
+fn add_common_errors(path: &str, operation: &mut serde_json::Map<String, Value>, keyed: bool) {
+    let takes_body = operation.contains_key("requestBody");
+    let Some(responses) = operation
+        .get_mut("responses")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let schema = json!({"$ref": format!("#/components/schemas/{}", error_schema(path))});
+    for (status, applies) in [("413", takes_body), ("503", keyed)] {
+        if applies {
+            responses.entry(status).or_insert_with(|| {
+                json!({"description": "", "content": {"application/json": {"schema": schema.clone()}}})
+            });
+        }
+    }
+}
+
 /// Adds `name` (a shared component) to a response's headers.
 fn add_header(response: &mut serde_json::Map<String, Value>, name: &str) {
     let headers = response
@@ -94,6 +127,7 @@ pub(crate) fn apply(doc: &mut Value, open: &[(String, String)]) {
             if is_open {
                 operation.insert("security".into(), Value::Array(Vec::new()));
             }
+            add_common_errors(path, operation, !is_open);
             let idempotent = operation
                 .get("parameters")
                 .and_then(Value::as_array)
