@@ -122,6 +122,7 @@ async fn bots_follow_the_seed(app: TestApp) {
     for query in [
         "metadata%5Bteam%5D=support&metadata%5Btier%5D=gold",
         "metadata[team]=support&metadata.tier=gold",
+        "team=support&tier=gold",
     ] {
         let (status, list) = app
             .json(Method::GET, &format!("/api/v1/bots?{query}"), None)

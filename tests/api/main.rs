@@ -30,6 +30,7 @@ mod pricing;
 mod reliability;
 mod replays;
 mod route_table;
+mod sdk;
 mod slug;
 mod spec_rules;
 mod stalls;

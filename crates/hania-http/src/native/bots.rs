@@ -18,7 +18,8 @@ type Reply = Result<HttpResponse, ApiError>;
     get, path = "/api/v1/bots", tag = "Bots",
     params(("metadata" = Option<std::collections::HashMap<String, String>>, Query, style = DeepObject, explode,
         description = "Only bots whose metadata has each given key = value (AND): `?metadata[team]=support&metadata[tier]=gold`. \
-            The dotted form `?metadata.team=support` is served too. A key left as the placeholder `<key>` is refused (400).")),
+            The dotted form `?metadata.team=support` and bare keys (`?team=support`, as form-style clients send an object) are served too; \
+            `limit`, `offset`, `page`, `sort` and a key left as the placeholder `<key>` are refused (400): this list is not paged.")),
     responses(
         (status = 200, description = "All matching bots, oldest first", body = Envelope<Vec<BotView>>),
         (status = 400, description = "Unknown query parameter", body = ErrorBody),
@@ -28,21 +29,37 @@ type Reply = Result<HttpResponse, ApiError>;
     )
 )]
 pub async fn list_bots(req: HttpRequest, caller: Caller, state: web::Data<AppState>) -> Reply {
-    let query = StrictQuery::parse(&req, &[], &["metadata.", "metadata["])?;
+    let query = StrictQuery::parse(&req, &["*"], &[])?;
     let filter = MetadataFilter::new(metadata_pairs(&query)?);
     let bots = state.bots.list(caller.workspace(), &filter).await?;
     Ok(ok(bots.into_iter().map(BotView::from).collect::<Vec<_>>()))
 }
 
-/// The metadata filter of a bot list: `metadata.<key>=…` and
-/// `metadata[<key>]=…` pairs, keys checked.
+/// Names that would be paging or sorting elsewhere: refused, so that a
+/// client expecting pages gets an error, not a filter that finds nothing.
+const NOT_FILTERS: &[&str] = &[
+    "limit", "offset", "page", "per_page", "sort", "order", "cursor",
+];
+
+/// The metadata filter of a bot list: `metadata.<key>=…`,
+/// `metadata[<key>]=…` and bare `<key>=…` pairs, keys checked.
 fn metadata_pairs(query: &StrictQuery) -> Result<Vec<(String, String)>, ApiError> {
-    let mut pairs = query.with_prefix("metadata.");
-    for (name, value) in query.with_prefix("metadata[") {
-        let key = name.strip_suffix(']').ok_or_else(|| {
-            ApiError::InvalidParameter(format!("metadata[{name}: close the key with ']'"))
-        })?;
-        pairs.push((key.to_owned(), value));
+    let mut pairs = Vec::new();
+    for (name, value) in query.pairs() {
+        let key = if let Some(key) = name.strip_prefix("metadata.") {
+            key
+        } else if let Some(inner) = name.strip_prefix("metadata[") {
+            inner.strip_suffix(']').ok_or_else(|| {
+                ApiError::InvalidParameter(format!("{name}: close the key with ']'"))
+            })?
+        } else if NOT_FILTERS.contains(&name) {
+            return Err(ApiError::InvalidParameter(format!(
+                "unknown query parameter '{name}': bots are not paged; query parameters filter by metadata"
+            )));
+        } else {
+            name
+        };
+        pairs.push((key.to_owned(), value.to_owned()));
     }
     if let Some((key, _)) = pairs.iter().find(|(k, _)| k.is_empty() || k == "<key>") {
         return Err(ApiError::InvalidParameter(format!(

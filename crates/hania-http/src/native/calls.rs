@@ -162,6 +162,8 @@ pub struct OutboundCallInput {
 #[utoipa::path(post, path = "/api/v1/calls", tag = "Calls",
     request_body = OutboundCallInput,
     responses(
+        (status = 202, description = "The call is being placed, as a `voice` conversation. Needs a telephony provider: \
+            none is built in yet, so today this operation answers 503", body = Envelope<crate::wire::envelope::CreatedId>),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, description = "No such bot", body = ErrorBody), (status = 429, body = ErrorBody),
         (status = 503, description = "UNAVAILABLE: no telephony provider is configured", body = ErrorBody),

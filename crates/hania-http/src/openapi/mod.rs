@@ -74,7 +74,7 @@ impl Modify for SecuritySchemes {
                        authenticated responses carry `X-RateLimit-Limit`, `X-RateLimit-Remaining` and \
                        `X-RateLimit-Reset`. Native errors use the envelope `{success: false, data: null, message, code}`; \
                        the compatible dialects use their own (see their tags).",
-        license(name = "Apache-2.0")
+        license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
     modifiers(&SecuritySchemes),
     // Named by query parameters only, which utoipa does not collect.

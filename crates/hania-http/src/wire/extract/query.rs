@@ -17,8 +17,9 @@ pub struct StrictQuery {
 }
 
 impl StrictQuery {
-    /// Parses the query; each name must be in `allowed` or start with one
-    /// of `allowed_prefixes` (e.g. `metadata.`). Repeated names are refused.
+    /// Parses the query; each name must be in `allowed` (`"*"`: any name)
+    /// or start with one of `allowed_prefixes` (e.g. `analysis.`).
+    /// Repeated names are refused.
     pub fn parse(
         req: &HttpRequest,
         allowed: &[&str],
@@ -33,7 +34,8 @@ impl StrictQuery {
                     "query parameter names must not contain NUL bytes".into(),
                 ));
             }
-            let known = allowed.contains(&name.as_str())
+            let known = allowed.contains(&"*")
+                || allowed.contains(&name.as_str())
                 || allowed_prefixes
                     .iter()
                     .any(|p| name.starts_with(p) && name.len() > p.len());
@@ -56,17 +58,14 @@ impl StrictQuery {
         Ok(Self { pairs })
     }
 
+    /// Every pair, by name.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// The raw value of `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.pairs.get(name).map(String::as_str)
-    }
-
-    /// The pairs whose name starts with `prefix`, prefix removed.
-    pub fn with_prefix(&self, prefix: &str) -> Vec<(String, String)> {
-        self.pairs
-            .iter()
-            .filter_map(|(k, v)| k.strip_prefix(prefix).map(|k| (k.to_owned(), v.clone())))
-            .collect()
     }
 
     /// `name` as a non-negative integer.
