@@ -131,11 +131,15 @@ async fn bots_follow_the_seed(app: TestApp) {
         assert_eq!(list["data"].as_array().unwrap().len(), 1, "{query}: {list}");
         assert_eq!(list["data"][0]["id"], second.as_str());
     }
-    // The documentation's placeholder, sent literally, is an error, not `[]`.
+    // The documentation's placeholder sent literally, a nested or keyless
+    // object, and paging are errors, not `[]`.
     for query in [
         "metadata.%3Ckey%3E=support",
         "metadata[]=x",
         "metadata[team=x",
+        "metadata[a][b]=x",
+        "metadata=x",
+        "limit=10",
     ] {
         let (status, body) = app
             .json(Method::GET, &format!("/api/v1/bots?{query}"), None)

@@ -19,7 +19,7 @@ type Reply = Result<HttpResponse, ApiError>;
     params(("metadata" = Option<std::collections::HashMap<String, String>>, Query, style = DeepObject, explode,
         description = "Only bots whose metadata has each given key = value (AND): `?metadata[team]=support&metadata[tier]=gold`. \
             The dotted form `?metadata.team=support` and bare keys (`?team=support`, as form-style clients send an object) are served too; \
-            `limit`, `offset`, `page`, `sort` and a key left as the placeholder `<key>` are refused (400): this list is not paged.")),
+            A key in brackets cannot hold `[` or `]` (the dotted form can); `metadata` alone, `limit`, `offset`, `page`, `sort` and a key left as the placeholder `<key>` are refused (400): this list is not paged.")),
     responses(
         (status = 200, description = "All matching bots, oldest first", body = Envelope<Vec<BotView>>),
         (status = 400, description = "Unknown query parameter", body = ErrorBody),
@@ -49,9 +49,20 @@ fn metadata_pairs(query: &StrictQuery) -> Result<Vec<(String, String)>, ApiError
         let key = if let Some(key) = name.strip_prefix("metadata.") {
             key
         } else if let Some(inner) = name.strip_prefix("metadata[") {
-            inner.strip_suffix(']').ok_or_else(|| {
-                ApiError::InvalidParameter(format!("{name}: close the key with ']'"))
-            })?
+            // One level: `metadata[a][b]` would be a nested object, and
+            // metadata values are strings.
+            inner
+                .strip_suffix(']')
+                .filter(|key| !key.contains(['[', ']']))
+                .ok_or_else(|| {
+                    ApiError::InvalidParameter(format!(
+                        "{name}: write one key in brackets, metadata[key]=value"
+                    ))
+                })?
+        } else if name == "metadata" {
+            return Err(ApiError::InvalidParameter(
+                "metadata: give each key in brackets, metadata[key]=value".into(),
+            ));
         } else if NOT_FILTERS.contains(&name) {
             return Err(ApiError::InvalidParameter(format!(
                 "unknown query parameter '{name}': bots are not paged; query parameters filter by metadata"
@@ -59,6 +70,12 @@ fn metadata_pairs(query: &StrictQuery) -> Result<Vec<(String, String)>, ApiError
         } else {
             name
         };
+        if key.chars().count() > hania_domain::metadata::MAX_METADATA_KEY_CHARS {
+            return Err(ApiError::InvalidParameter(format!(
+                "{name}: a metadata key has at most {} characters",
+                hania_domain::metadata::MAX_METADATA_KEY_CHARS
+            )));
+        }
         pairs.push((key.to_owned(), value.to_owned()));
     }
     if let Some((key, _)) = pairs.iter().find(|(k, _)| k.is_empty() || k == "<key>") {

@@ -147,11 +147,33 @@ pub(crate) fn document_json() -> serde_json::Value {
         .map(|route| (route.path, route.method.as_str().to_ascii_lowercase()))
         .collect();
     describe::apply(&mut doc, &open);
+    metadata_filter_schema(&mut doc);
     doc["servers"] = serde_json::json!([{
         "url": "http://127.0.0.1:8080",
         "description": "The default listen address (`HANIA_BIND`); use your server's address"
     }]);
     doc
+}
+
+/// The bot list's metadata filter as it is on the wire: in
+/// `metadata[key]=value` a key cannot hold a bracket (the dotted form
+/// `metadata.key=value` can), and a value is text, so a number, boolean or
+/// null a client serialises is compared as its text.
+fn metadata_filter_schema(doc: &mut serde_json::Value) {
+    let Some(parameters) = doc
+        .pointer_mut("/paths/~1api~1v1~1bots/get/parameters")
+        .and_then(serde_json::Value::as_array_mut)
+    else {
+        return;
+    };
+    for parameter in parameters.iter_mut().filter(|p| p["name"] == "metadata") {
+        parameter["schema"]["propertyNames"]["pattern"] = "^[^\\[\\]\\u0000]*$".into();
+        parameter["schema"]["additionalProperties"] = serde_json::json!({
+            "type": ["string", "number", "boolean", "null"],
+            "pattern": "^[^\\u0000]*$",
+            "description": "The value to match, compared as text (`1`, `true`, `null` are the strings they read as)"
+        });
+    }
 }
 
 /// The document as pretty JSON (what `hania openapi` prints and
