@@ -140,6 +140,7 @@ async fn bots_follow_the_seed(app: TestApp) {
         "metadata[a][b]=x",
         "metadata=x",
         "limit=10",
+        &format!("metadata[{}]=x", "k".repeat(129)),
     ] {
         let (status, body) = app
             .json(Method::GET, &format!("/api/v1/bots?{query}"), None)
