@@ -157,8 +157,7 @@ pub(crate) fn document_json() -> serde_json::Value {
 
 /// The bot list's metadata filter as it is on the wire: in
 /// `metadata[key]=value` a key cannot hold a bracket (the dotted form
-/// `metadata.key=value` can), and a value is text, so a number, boolean or
-/// null a client serialises is compared as its text.
+/// `metadata.key=value` can).
 fn metadata_filter_schema(doc: &mut serde_json::Value) {
     let Some(parameters) = doc
         .pointer_mut("/paths/~1api~1v1~1bots/get/parameters")
@@ -168,11 +167,6 @@ fn metadata_filter_schema(doc: &mut serde_json::Value) {
     };
     for parameter in parameters.iter_mut().filter(|p| p["name"] == "metadata") {
         parameter["schema"]["propertyNames"]["pattern"] = "^[^\\[\\]\\u0000]*$".into();
-        parameter["schema"]["additionalProperties"] = serde_json::json!({
-            "type": ["string", "number", "boolean", "null"],
-            "pattern": "^[^\\u0000]*$",
-            "description": "The value to match, compared as text (`1`, `true`, `null` are the strings they read as)"
-        });
     }
 }
 
