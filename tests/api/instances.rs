@@ -2,8 +2,7 @@
 //! balancer (issue 15): one rate limit shared exactly, and an
 //! `Idempotency-Key` retried on the other instance replays.
 
-use hania_blackbox::{Backend, Method, read, spawn_with};
-use hania_mock_llm::{MockConfig, MockLlm};
+use hania_blackbox::{Backend, Method, read, spawn_with, spawn_with_mock};
 use hania_server::Config;
 use serde_json::json;
 
@@ -51,18 +50,13 @@ async fn two_instances_hold_one_limit_exactly() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_idempotency_key_retried_on_the_other_instance_replays() {
-    let mock = MockLlm::start(MockConfig {
-        reply: "Answered once".into(),
-        ..MockConfig::default()
-    })
-    .await
-    .unwrap();
-    let config = Config {
-        llm_base_url: Some(mock.base_url()),
-        ..Config::default()
-    };
-    let one = spawn_with(Backend::Postgres, config.clone()).await;
-    let two = one.another_instance(config).await;
+    let (one, mock) = spawn_with_mock(Backend::Postgres, "Answered once").await;
+    let two = one
+        .another_instance(Config {
+            llm_base_url: Some(mock.base_url()),
+            ..Config::default()
+        })
+        .await;
     let bot = one
         .create_bot(
             &one.key,

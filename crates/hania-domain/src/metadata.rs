@@ -11,6 +11,15 @@ pub const MAX_METADATA_BYTES: usize = 8 * 1024;
 /// Longest metadata key.
 pub const MAX_METADATA_KEY_CHARS: usize = 128;
 
+/// Checks a metadata key: not empty, at most [`MAX_METADATA_KEY_CHARS`],
+/// no NUL. The error names it as `metadata.<key>` (`metadata` when empty).
+pub fn check_key(key: &str) -> Result<(), ValidationError> {
+    if key.is_empty() {
+        return Err(ValidationError::new("metadata", "keys must not be empty"));
+    }
+    check_text(&format!("metadata.{key}"), key, MAX_METADATA_KEY_CHARS)
+}
+
 /// Validated metadata: string values only, ≤ 8 KB encoded, no NUL bytes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -25,11 +34,8 @@ impl Metadata {
             .ok_or_else(|| ValidationError::new("metadata", "must be an object"))?;
         let mut map = BTreeMap::new();
         for (key, value) in object {
+            check_key(key)?;
             let field = format!("metadata.{key}");
-            if key.is_empty() {
-                return Err(ValidationError::new("metadata", "keys must not be empty"));
-            }
-            check_text(&field, key, MAX_METADATA_KEY_CHARS)?;
             let text = value
                 .as_str()
                 .ok_or_else(|| ValidationError::new(field.as_str(), "must be a string"))?;
@@ -82,6 +88,19 @@ impl MetadataFilter {
         Self(out)
     }
 
+    /// Builds a filter from a client's pairs, each key checked as stored
+    /// keys are ([`check_key`]): a key no bot can have is an error, not a
+    /// filter that finds nothing.
+    pub fn parse(
+        pairs: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ValidationError> {
+        let pairs: Vec<(String, String)> = pairs.into_iter().collect();
+        for (key, _) in &pairs {
+            check_key(key)?;
+        }
+        Ok(Self::new(pairs))
+    }
+
     /// The key/value pairs that must all match.
     pub fn pairs(&self) -> &[(String, String)] {
         &self.0
@@ -132,5 +151,21 @@ mod tests {
         assert!(!m.matches(&wrong));
         let dup = MetadataFilter::new([("a".into(), "1".into()), ("a".into(), "2".into())]);
         assert_eq!(dup.pairs(), &[("a".to_string(), "2".to_string())]);
+    }
+
+    #[test]
+    fn filter_keys_are_checked_as_stored_keys_are() {
+        let ok = MetadataFilter::parse([("team".into(), "support".into())]).unwrap();
+        assert_eq!(ok.pairs().len(), 1);
+        for bad in ["".to_owned(), "k".repeat(129), "a\u{0}b".to_owned()] {
+            assert!(
+                MetadataFilter::parse([(bad.clone(), "x".into())]).is_err(),
+                "{bad:?}"
+            );
+            assert!(
+                Metadata::from_json(&json!({ bad.clone(): "x" })).is_err(),
+                "{bad:?}"
+            );
+        }
     }
 }

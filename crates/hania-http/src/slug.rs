@@ -226,7 +226,8 @@ crate::wire::sse_schema::stream_schema!(
         (status = 200, description = "`stream: false`: the JSON envelope. `stream: true`: `text/event-stream` of \
             `data: {\"chunk\": \"…\"}` lines, then `data: [DONE]` (a failure mid-stream is a \
             `data: {\"error\": {…}}` line before `[DONE]`); the `X-Conversation-Id` header names the conversation",
-            content((SlugChatReply = "application/json"), (SlugStreamEvent = "text/event-stream"))),
+            content((SlugChatReply = "application/json"), (SlugStreamEvent = "text/event-stream")),
+            headers(("X-Conversation-Id" = String, description = "The conversation (streams)"))),
         (status = 400, description = "ValidationError", body = SlugErrorBody),
         (status = 401, description = "UnauthorizedError", body = SlugErrorBody),
         (status = 402, description = "PaymentRequiredError (`details.code`: SERVICE_SUSPENDED, PLAN_LIMIT_REACHED or INSUFFICIENT_BALANCE)", body = SlugErrorBody),

@@ -16,8 +16,7 @@ mod provider;
 pub mod series;
 mod tools;
 
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::sync::{Mutex, PoisonError};
 
 pub use labels::{MAX_MODEL_LABELS, Outcome};
 use prometheus_client::encoding::prometheus_text;
@@ -90,16 +89,7 @@ impl Metrics {
         let _ = prometheus_text::encode(&mut text, &self.registry);
         text
     }
-
-    /// Counts one HTTP request that ended: its route template (`None`
-    /// when no route matched), method, status and duration.
-    pub fn http_request(&self, route: Option<&str>, method: &str, status: u16, took: Duration) {
-        self.series.http_request(route, method, status, took);
-    }
 }
-
-/// Shared by the server and its adapters.
-pub type SharedMetrics = Arc<Metrics>;
 
 #[cfg(test)]
 mod tests;

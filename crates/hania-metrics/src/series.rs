@@ -165,13 +165,9 @@ impl Series {
         series
     }
 
-    pub(crate) fn http_request(
-        &self,
-        route: Option<&str>,
-        method: &str,
-        status: u16,
-        took: Duration,
-    ) {
+    /// Counts one HTTP request that ended: its route template (`None`
+    /// when no route matched), method, status and duration.
+    pub fn http_request(&self, route: Option<&str>, method: &str, status: u16, took: Duration) {
         let route = route.unwrap_or("unmatched").to_owned();
         let method = crate::labels::method(method);
         self.http_requests

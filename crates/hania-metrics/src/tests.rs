@@ -49,13 +49,15 @@ fn priced(metrics: &Arc<Metrics>, inner: MockModelProvider) -> MeteredProvider {
 #[test]
 fn every_series_is_exported_and_http_requests_are_counted_by_template() {
     let metrics = Metrics::new();
-    metrics.http_request(
+    metrics.series().http_request(
         Some("/api/v1/bots/{botID}"),
         "GET",
         200,
         Duration::from_millis(3),
     );
-    metrics.http_request(None, "BREW", 404, Duration::from_millis(1));
+    metrics
+        .series()
+        .http_request(None, "BREW", 404, Duration::from_millis(1));
     metrics.series().rate_limit_refusal("key");
     metrics.series().chat_turn("native", Outcome::Ok);
     metrics.series().scheduler_run(Outcome::Ok);

@@ -17,6 +17,26 @@ pub struct RateDecision {
 }
 
 impl RateDecision {
+    /// The request at `now` is admitted as the `used`-th of its window.
+    pub fn admitted(limit: u32, used: u32, now: OffsetDateTime) -> Self {
+        Self {
+            allowed: true,
+            limit,
+            remaining: limit.saturating_sub(used),
+            reset_at: rate_window(now).1,
+        }
+    }
+
+    /// The request at `now` is refused: its window is used up.
+    pub fn refused(limit: u32, now: OffsetDateTime) -> Self {
+        Self {
+            allowed: false,
+            limit,
+            remaining: 0,
+            reset_at: rate_window(now).1,
+        }
+    }
+
     /// Seconds from `now` until the reset, at least 1 (`Retry-After`).
     pub fn retry_after(&self, now: OffsetDateTime) -> u64 {
         u64::try_from((self.reset_at - now).whole_seconds())
@@ -58,4 +78,30 @@ pub trait RateLimiter: Send + Sync {
         limit_per_hour: u32,
         now: OffsetDateTime,
     ) -> Result<RateDecision, StoreError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    #[test]
+    fn decisions_carry_the_window_reset_and_what_is_left() {
+        let now = datetime!(2026-12-03 10:15:30 UTC);
+        assert_eq!(
+            rate_window(now),
+            (now.unix_timestamp() - 930, datetime!(2026-12-03 11:00 UTC))
+        );
+        let admitted = RateDecision::admitted(5, 2, now);
+        assert_eq!(
+            (admitted.allowed, admitted.limit, admitted.remaining),
+            (true, 5, 3)
+        );
+        assert_eq!(admitted.reset_at, datetime!(2026-12-03 11:00 UTC));
+        let refused = RateDecision::refused(5, now);
+        assert_eq!((refused.allowed, refused.remaining), (false, 0));
+        assert_eq!(refused.retry_after(now), 44 * 60 + 30);
+        assert_eq!(RateDecision::admitted(1, 3, now).remaining, 0);
+    }
 }

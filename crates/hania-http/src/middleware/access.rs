@@ -27,7 +27,9 @@ impl Access {
     fn finish(self, bytes: u64, complete: bool) {
         let took = self.started.elapsed();
         if let Some(metrics) = &self.metrics {
-            metrics.http_request(self.route.as_deref(), &self.method, self.status, took);
+            metrics
+                .series()
+                .http_request(self.route.as_deref(), &self.method, self.status, took);
         }
         tracing::info!(
             request_id = %self.request_id,

@@ -30,7 +30,7 @@ type Reply = Result<HttpResponse, ApiError>;
 )]
 pub async fn list_bots(req: HttpRequest, caller: Caller, state: web::Data<AppState>) -> Reply {
     let query = StrictQuery::parse(&req, &["*"], &[])?;
-    let filter = MetadataFilter::new(metadata_pairs(&query)?);
+    let filter = metadata_filter(&query)?;
     let bots = state.bots.list(caller.workspace(), &filter).await?;
     Ok(ok(bots.into_iter().map(BotView::from).collect::<Vec<_>>()))
 }
@@ -42,8 +42,9 @@ const NOT_FILTERS: &[&str] = &[
 ];
 
 /// The metadata filter of a bot list: `metadata.<key>=…`,
-/// `metadata[<key>]=…` and bare `<key>=…` pairs, keys checked.
-fn metadata_pairs(query: &StrictQuery) -> Result<Vec<(String, String)>, ApiError> {
+/// `metadata[<key>]=…` and bare `<key>=…` pairs, keys checked by the
+/// domain as stored keys are.
+fn metadata_filter(query: &StrictQuery) -> Result<MetadataFilter, ApiError> {
     let mut pairs = Vec::new();
     for (name, value) in query.pairs() {
         let key = if let Some(key) = name.strip_prefix("metadata.") {
@@ -70,20 +71,14 @@ fn metadata_pairs(query: &StrictQuery) -> Result<Vec<(String, String)>, ApiError
         } else {
             name
         };
-        if key.chars().count() > hania_domain::metadata::MAX_METADATA_KEY_CHARS {
+        if key == "<key>" {
             return Err(ApiError::InvalidParameter(format!(
-                "{name}: a metadata key has at most {} characters",
-                hania_domain::metadata::MAX_METADATA_KEY_CHARS
+                "{name}: replace the placeholder with a metadata key, e.g. metadata[team]=support"
             )));
         }
         pairs.push((key.to_owned(), value.to_owned()));
     }
-    if let Some((key, _)) = pairs.iter().find(|(k, _)| k.is_empty() || k == "<key>") {
-        return Err(ApiError::InvalidParameter(format!(
-            "metadata filter key {key:?}: name a metadata key, e.g. metadata[team]=support"
-        )));
-    }
-    Ok(pairs)
+    MetadataFilter::parse(pairs).map_err(|e| ApiError::InvalidParameter(e.to_string()))
 }
 
 /// Create a bot from a `system_prompt` or a `prompt_builder`.

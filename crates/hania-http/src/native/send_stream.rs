@@ -44,7 +44,8 @@ crate::wire::sse_schema::stream_schema!(
                            turns `event: tool_call` {id, name, arguments} when the model asks for a tool and \
                            `event: tool_result` {id, name, ok, duration_ms} when it ended; then `event: done` \
                            {response, conversation_id, timestamp} or `event: error` {code, message}; \
-                           `: keep-alive` comments while waiting"),
+                           `: keep-alive` comments while waiting",
+            headers(("X-Conversation-Id" = String, description = "The conversation"))),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 402, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 429, body = ErrorBody),

@@ -4,8 +4,9 @@
 //! open routes, so linters and generators know they need no key, and the
 //! headers the middleware sends (`X-Request-Id` on every response; the
 //! rate-limit headers on authenticated ones, `Retry-After` on 429,
-//! `Idempotent-Replayed` where an `Idempotency-Key` is taken,
-//! `X-Conversation-Id` on chat streams), as shared components.
+//! `Idempotent-Replayed` where an `Idempotency-Key` is taken), as shared
+//! components; a header only some handlers send (`X-Conversation-Id`,
+//! `X-Visitor-Token`, `X-Total-Count`) is declared on those handlers.
 
 use serde_json::{Value, json};
 
@@ -20,7 +21,6 @@ fn header_components() -> Value {
         "X-RateLimit-Reset": header("When the hour's window resets, in epoch seconds", json!({"type": "integer"})),
         "Retry-After": header("Seconds until the window resets", json!({"type": "integer", "minimum": 1})),
         "Idempotent-Replayed": header("`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`", json!({"type": "string", "enum": ["true"]})),
-        "X-Conversation-Id": header("The conversation the streamed turn belongs to", json!({"type": "string", "format": "uuid"})),
     })
 }
 
@@ -132,7 +132,6 @@ pub(crate) fn apply(doc: &mut Value, open: &[(String, String)]) {
                 .get("parameters")
                 .and_then(Value::as_array)
                 .is_some_and(|ps| ps.iter().any(|p| p["name"] == "Idempotency-Key"));
-            let chat = path.contains("/chat") || path.ends_with("/messages");
             let Some(responses) = operation
                 .get_mut("responses")
                 .and_then(Value::as_object_mut)
@@ -144,7 +143,6 @@ pub(crate) fn apply(doc: &mut Value, open: &[(String, String)]) {
                     .get("description")
                     .and_then(Value::as_str)
                     .is_none_or(str::is_empty);
-                let streams = response.pointer("/content/text~1event-stream").is_some();
                 let Some(response) = response.as_object_mut() else {
                     continue;
                 };
@@ -169,9 +167,6 @@ pub(crate) fn apply(doc: &mut Value, open: &[(String, String)]) {
                 }
                 if idempotent && status == "200" {
                     add_header(response, "Idempotent-Replayed");
-                }
-                if chat && streams && status == "200" {
-                    add_header(response, "X-Conversation-Id");
                 }
             }
         }

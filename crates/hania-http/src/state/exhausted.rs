@@ -43,7 +43,7 @@ impl RateLimiter for SkipExhausted {
         limit_per_hour: u32,
         now: OffsetDateTime,
     ) -> Result<RateDecision, StoreError> {
-        let (window, reset_at) = rate_window(now);
+        let (window, _) = rate_window(now);
         let known = {
             let exhausted = self
                 .exhausted
@@ -52,12 +52,7 @@ impl RateLimiter for SkipExhausted {
             exhausted.get(key) == Some(&(window, limit_per_hour))
         };
         if known {
-            return Ok(RateDecision {
-                allowed: false,
-                limit: limit_per_hour,
-                remaining: 0,
-                reset_at,
-            });
+            return Ok(RateDecision::refused(limit_per_hour, now));
         }
         let decision = self.shared.hit(key, limit_per_hour, now).await?;
         if !decision.allowed {

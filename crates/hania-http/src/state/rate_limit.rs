@@ -22,7 +22,7 @@ impl RateLimiter for InMemoryRateLimiter {
         limit_per_hour: u32,
         now: OffsetDateTime,
     ) -> Result<RateDecision, StoreError> {
-        let (window, reset_at) = rate_window(now);
+        let (window, _) = rate_window(now);
         let mut windows = self
             .windows
             .lock()
@@ -34,16 +34,12 @@ impl RateLimiter for InMemoryRateLimiter {
         if entry.0 != window {
             *entry = (window, 0);
         }
-        let allowed = entry.1 < limit_per_hour;
-        if allowed {
+        if entry.1 < limit_per_hour {
             entry.1 += 1;
+            Ok(RateDecision::admitted(limit_per_hour, entry.1, now))
+        } else {
+            Ok(RateDecision::refused(limit_per_hour, now))
         }
-        Ok(RateDecision {
-            allowed,
-            limit: limit_per_hour,
-            remaining: limit_per_hour.saturating_sub(entry.1),
-            reset_at,
-        })
     }
 }
 

@@ -24,18 +24,9 @@ impl RateLimiter for DieselStore {
         limit_per_hour: u32,
         now: OffsetDateTime,
     ) -> Result<RateDecision, StoreError> {
-        let (start, reset_at) = rate_window(now);
-        let decision = |hits: Option<i32>| {
-            let used = hits.map_or(limit_per_hour, |h| u32::try_from(h).unwrap_or(u32::MAX));
-            RateDecision {
-                allowed: hits.is_some(),
-                limit: limit_per_hour,
-                remaining: limit_per_hour.saturating_sub(used),
-                reset_at,
-            }
-        };
+        let (start, _) = rate_window(now);
         if limit_per_hour == 0 {
-            return Ok(decision(None));
+            return Ok(RateDecision::refused(limit_per_hour, now));
         }
         let limit = i32::try_from(limit_per_hour).unwrap_or(i32::MAX);
         let mut conn = self.conn().await?;
@@ -69,6 +60,11 @@ impl RateLimiter for DieselStore {
                 .map_err(DbError::from)
             })?;
         }
-        Ok(decision(hits))
+        Ok(match hits {
+            Some(used) => {
+                RateDecision::admitted(limit_per_hour, u32::try_from(used).unwrap_or(u32::MAX), now)
+            }
+            None => RateDecision::refused(limit_per_hour, now),
+        })
     }
 }
