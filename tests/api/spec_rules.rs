@@ -45,6 +45,69 @@ async fn the_served_spec_states_the_input_rules() {
     let stream = &spec["paths"]["/api/v1/chat/send-stream"]["post"]["responses"]["200"]["content"]
         ["text/event-stream"]["schema"];
     assert_eq!(stream["$ref"], "#/components/schemas/ChatStreamEvent");
+    the_streams_are_typed_per_event(schemas);
+}
+
+/// Each stream is a `oneOf` of its events, named per dialect, each
+/// event's data typed by its payload's component.
+fn the_streams_are_typed_per_event(schemas: &Value) {
+    let chat = &schemas["ChatStreamEvent"];
+    let variants: Vec<&str> = chat["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["$ref"].as_str().unwrap())
+        .collect();
+    assert_eq!(variants.len(), 6, "{chat}");
+    assert_eq!(chat["discriminator"]["propertyName"], "event");
+    assert_eq!(
+        chat["discriminator"]["mapping"]["tool_call"],
+        "#/components/schemas/ChatStreamToolCall"
+    );
+    let tool_call = &schemas["ChatStreamToolCall"]["properties"];
+    assert_eq!(tool_call["event"]["const"], "tool_call");
+    assert_eq!(
+        tool_call["data"]["contentSchema"]["$ref"],
+        "#/components/schemas/StreamToolCall"
+    );
+    assert_eq!(tool_call["data"]["contentMediaType"], "application/json");
+    assert_eq!(
+        schemas["WidgetStreamDone"]["properties"]["data"]["contentSchema"]["$ref"],
+        "#/components/schemas/WidgetChatReply"
+    );
+    assert_eq!(
+        schemas["WidgetStreamEvent"]["oneOf"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+    assert_eq!(
+        schemas["DiscoverStreamDraft"]["properties"]["data"]["contentSchema"]["$ref"],
+        "#/components/schemas/DiscoverReply"
+    );
+    let slug = &schemas["SlugStreamEvent"];
+    assert!(slug.get("discriminator").is_none(), "{slug}");
+    assert_eq!(
+        schemas["SlugStreamDone"]["properties"]["data"]["const"],
+        "[DONE]"
+    );
+    assert!(
+        schemas["SlugStreamChunk"]["properties"]
+            .get("event")
+            .is_none()
+    );
+    for payload in [
+        "StreamStart",
+        "StreamDelta",
+        "StreamToolResult",
+        "StreamError",
+        "DiscoverProgress",
+        "SlugFailure",
+        "SlugChunk",
+    ] {
+        assert!(schemas[payload]["properties"].is_object(), "{payload}");
+    }
 }
 
 /// JSON Schema's `integer` includes `80.0`; so does every integer field.

@@ -24,7 +24,15 @@ from hania_server_api_client.models import (
     BotListEnvelope,
     ChatSendInput,
     ChatSendReplyEnvelope,
-    ChatStreamEvent,
+    ChatSendReply,
+    ChatStreamDelta,
+    ChatStreamDone,
+    ChatStreamError,
+    ChatStreamStart,
+    ChatStreamToolCall,
+    ChatStreamToolResult,
+    StreamDelta,
+    StreamStart,
     ConversationDetailEnvelope,
     ConversationItemListEnvelope,
     CreatedIdEnvelope,
@@ -61,7 +69,17 @@ def main(base, key):
     conversation_id = reply.data.conversation_id
     assert reply.data.response, reply
 
-    # The stream: each server-sent event read into the generated event model.
+    # The stream: each server-sent event read into the generated model of
+    # its kind (the `oneOf` variants of ChatStreamEvent), and each event's
+    # data into the model its `contentSchema` names.
+    kinds = {
+        "start": ChatStreamStart,
+        "delta": ChatStreamDelta,
+        "tool_call": ChatStreamToolCall,
+        "tool_result": ChatStreamToolResult,
+        "done": ChatStreamDone,
+        "error": ChatStreamError,
+    }
     events = []
     stream_body = ChatSendInput(bot_id=bot_id, message="Stream please", external_user_id="sdk-user").to_dict()
     with client.get_httpx_client().stream("POST", "/api/v1/chat/send-stream", json=stream_body) as response:
@@ -74,12 +92,15 @@ def main(base, key):
             elif line.startswith("data: "):
                 event["data"] = line[len("data: "):]
             elif line == "" and event:
-                events.append(ChatStreamEvent.from_dict(event))
+                events.append(kinds[event["event"]].from_dict(event))
                 event = {}
-    kinds = [e.event.value for e in events]
-    assert kinds[0] == "start" and kinds[-1] == "done" and "delta" in kinds, kinds
-    done = json.loads(events[-1].data)
-    assert done["conversation_id"] == str(conversation_id), done
+    assert isinstance(events[0], ChatStreamStart) and isinstance(events[-1], ChatStreamDone), events
+    start = StreamStart.from_dict(json.loads(events[0].data))
+    assert start.conversation_id == conversation_id, start
+    deltas = [StreamDelta.from_dict(json.loads(e.data)) for e in events if isinstance(e, ChatStreamDelta)]
+    assert deltas and all(d.content for d in deltas), events
+    done = ChatSendReply.from_dict(json.loads(events[-1].data))
+    assert done.conversation_id == conversation_id and done.response == "".join(d.content for d in deltas), done
 
     listed = list_conversations.sync_detailed(client=client, bot_id=bot_id)
     page = expect(listed.parsed, ConversationItemListEnvelope)

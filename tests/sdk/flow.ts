@@ -10,6 +10,28 @@ import createClient from "openapi-fetch";
 import type { components, paths } from "./generated/api";
 
 type StreamEvent = components["schemas"]["ChatStreamEvent"];
+type Schemas = components["schemas"];
+
+/// One parsed event as the `oneOf` variant of its kind (a wrong name or
+/// shape in the document is a compile error here).
+function streamEvent(name: string, data: string): StreamEvent {
+  switch (name) {
+    case "start":
+      return { event: "start", data } satisfies Schemas["ChatStreamStart"];
+    case "delta":
+      return { event: "delta", data } satisfies Schemas["ChatStreamDelta"];
+    case "tool_call":
+      return { event: "tool_call", data } satisfies Schemas["ChatStreamToolCall"];
+    case "tool_result":
+      return { event: "tool_result", data } satisfies Schemas["ChatStreamToolResult"];
+    case "done":
+      return { event: "done", data } satisfies Schemas["ChatStreamDone"];
+    case "error":
+      return { event: "error", data } satisfies Schemas["ChatStreamError"];
+    default:
+      throw new Error(`failed: unknown event ${name}`);
+  }
+}
 
 function check(condition: boolean, what: string): asserts condition {
   if (!condition) throw new Error(`failed: ${what}`);
@@ -54,17 +76,26 @@ async function main(base: string, key: string): Promise<void> {
     .split("\n\n")
     .filter((block) => block.trim() !== "")
     .map((block) => {
-      const event: StreamEvent = { data: "" };
+      let name = "";
+      let data = "";
       for (const line of block.split("\n")) {
-        if (line.startsWith("event: ")) event.event = line.slice(7) as StreamEvent["event"];
-        if (line.startsWith("data: ")) event.data = line.slice(6);
+        if (line.startsWith("event: ")) name = line.slice(7);
+        if (line.startsWith("data: ")) data = line.slice(6);
       }
-      return event;
+      return streamEvent(name, data);
     });
   const kinds = events.map((e) => e.event);
   check(kinds[0] === "start" && kinds[kinds.length - 1] === "done" && kinds.includes("delta"), `events ${kinds}`);
-  const done = JSON.parse(events[events.length - 1].data) as { conversation_id: string };
+  const first = events[0];
+  check(first.event === "start", "the stream starts");
+  const start: Schemas["StreamStart"] = JSON.parse(first.data);
+  check(start.conversation_id === conversationId, "the start event's conversation");
+  const last = events[events.length - 1];
+  check(last.event === "done", "the stream is done");
+  const done: Schemas["ChatSendReply"] = JSON.parse(last.data);
   check(done.conversation_id === conversationId, "the stream's conversation");
+  const deltas = events.flatMap((e) => (e.event === "delta" ? [JSON.parse(e.data) as Schemas["StreamDelta"]] : []));
+  check(done.response === deltas.map((d) => d.content).join(""), "the deltas make the answer");
 
   const listed = await client.GET("/api/v1/conversations", { params: { query: { bot_id: botId } } });
   check(listed.data !== undefined, `conversations: ${listed.response.status}`);

@@ -10,7 +10,7 @@ use hania_domain::conversation::Channel;
 use hania_domain::ids::WorkspaceId;
 use hania_domain::services::{BotRef, ChatError, ChatReply, ChatRequest, Resource};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::chat_stream::{self, StreamFormat};
@@ -22,6 +22,7 @@ use crate::wire::error::ApiError;
 use crate::wire::extract::{RawBody, parse_json};
 use crate::wire::slug_error::{SlugErrorBody, error_detail};
 use crate::wire::sse;
+use crate::wire::stream_events::{SlugChunk, SlugFailure};
 
 /// The request body.
 #[derive(Debug, ToSchema)]
@@ -94,12 +95,16 @@ impl From<&ChatReply> for SlugChatReply {
 pub const SLUG_STREAM: StreamFormat = StreamFormat {
     dialect: "slug",
     start: |_| None,
-    delta: |text| sse::data_line(&json!({ "chunk": text }).to_string()),
+    delta: |text| sse::data_line(&SlugChunk { chunk: text }),
     tool_event: |_| None,
-    done: |_| sse::data_line("[DONE]"),
+    done: |_| Bytes::from_static(b"data: [DONE]\n\n"),
     error: |error| {
-        let line = json!({ "error": error_detail(&error) }).to_string();
-        Bytes::from(format!("data: {line}\n\ndata: [DONE]\n\n"))
+        let failure = SlugFailure {
+            error: error_detail(&error),
+        };
+        let mut lines = sse::data_line(&failure).to_vec();
+        lines.extend_from_slice(b"data: [DONE]\n\n");
+        Bytes::from(lines)
     },
 };
 
@@ -208,9 +213,13 @@ async fn answer(
 
 crate::wire::sse_schema::stream_schema!(
     SlugStreamEvent,
-    "One line of a slug-dialect stream: `data: {\"chunk\": …}`, `data: {\"error\": …}` or `data: [DONE]`",
-    [],
-    true
+    "SlugStream",
+    "One line of a slug-dialect stream: `data: {\"chunk\": …}` lines, a `data: {\"error\": …}` line when the turn failed, then `data: [DONE]`",
+    unnamed [
+        "Chunk" => SlugChunk<'static>,
+        "Failure" => SlugFailure,
+    ],
+    "Done" => "[DONE]"
 );
 
 /// Send a message to an agent by its slug (slug-compatible). A bot's slug

@@ -7,7 +7,6 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use hania_domain::completion::CompletionRequest;
 use hania_domain::discovery::DiscoveryRequest;
 use hania_domain::services::DiscoveryService;
-use serde_json::json;
 
 use super::stream_format::NATIVE;
 use crate::middleware::auth::Caller;
@@ -17,6 +16,7 @@ use crate::wire::envelope::{Envelope, ok};
 use crate::wire::error::{ApiError, ErrorBody};
 use crate::wire::extract::{JsonBytes, parse_json};
 use crate::wire::sse::{self, Sink};
+use crate::wire::stream_events::{DiscoverProgress, StreamDelta, StreamError};
 
 /// Whether the client asked for one JSON answer instead of a stream.
 fn wants_json(req: &HttpRequest) -> bool {
@@ -32,9 +32,14 @@ fn wants_json(req: &HttpRequest) -> bool {
 
 crate::wire::sse_schema::stream_schema!(
     DiscoverEvent,
-    "One event of a discovery stream: `progress` {stage, message}, `delta` {content}, then `draft` or `error` {code, message}",
-    ["progress", "delta", "draft", "error"],
-    false
+    "DiscoverStream",
+    "One event of a discovery stream: `progress`, `delta`s (the draft's text as the model writes it), then `draft` or `error`",
+    [
+        "progress" => DiscoverProgress<'static>,
+        "delta" => StreamDelta<'static>,
+        "draft" => DiscoverReply,
+        "error" => StreamError<'static>,
+    ]
 );
 
 /// Draft a bot configuration from a description and reference sources.
@@ -101,7 +106,10 @@ async fn draft_stream(
     );
     let progress = sse::event(
         "progress",
-        &json!({"stage": "drafting", "message": message}),
+        &DiscoverProgress {
+            stage: "drafting",
+            message: &message,
+        },
     );
     if sink.send(progress).await.is_err() {
         return;
@@ -121,14 +129,14 @@ async fn draft_stream(
         return;
     }
     if outcome.error.is_none() {
-        let checking = json!({"stage": "checking", "message": "Checking the draft"});
+        let checking = DiscoverProgress {
+            stage: "checking",
+            message: "Checking the draft",
+        };
         let _ = sink.send(sse::event("progress", &checking)).await;
     }
     let last = match DiscoveryService::finish_stream(&request, &completion, outcome) {
-        Ok(found) => sse::event(
-            "draft",
-            &serde_json::to_value(DiscoverReply::from(&found)).unwrap_or_default(),
-        ),
+        Ok(found) => sse::event("draft", &DiscoverReply::from(&found)),
         Err(error) => (NATIVE.error)(error.into()),
     };
     let _ = sink.send(last).await;

@@ -13,24 +13,27 @@ use super::stream_format::NATIVE;
 use crate::chat_stream;
 use crate::middleware::auth::Caller;
 use crate::middleware::idempotency::{self, Idempotency, Outcome};
-use crate::native::dto::chat::ChatSendInput;
+use crate::native::dto::chat::{ChatSendInput, ChatSendReply};
 use crate::state::AppState;
 use crate::wire::dialect::Dialect;
 use crate::wire::error::{ApiError, ErrorBody};
 use crate::wire::extract::{JsonBytes, parse_json};
+use crate::wire::stream_events::{
+    StreamDelta, StreamError, StreamStart, StreamToolCall, StreamToolResult,
+};
 
 crate::wire::sse_schema::stream_schema!(
     ChatStreamEvent,
-    "One event of a chat stream: `start` {conversation_id}, `delta` {content} (answer text), in agent turns `tool_call` {id, name, arguments} and `tool_result` {id, name, ok, duration_ms}, then `done` or `error` {code, message}",
+    "ChatStream",
+    "One event of a chat stream: `start`, `delta`s (answer text), in agent turns `tool_call` and `tool_result`, then `done` or `error`",
     [
-        "start",
-        "delta",
-        "tool_call",
-        "tool_result",
-        "done",
-        "error"
-    ],
-    false
+        "start" => StreamStart,
+        "delta" => StreamDelta<'static>,
+        "tool_call" => StreamToolCall<'static>,
+        "tool_result" => StreamToolResult<'static>,
+        "done" => ChatSendReply,
+        "error" => StreamError<'static>,
+    ]
 );
 
 /// Like `chat/send`, streamed as server-sent events.

@@ -1,11 +1,11 @@
 //! The native stream format of chat turns and bot drafting.
 
 use hania_domain::ports::TurnEvent;
-use serde_json::json;
 
 use super::dto::chat::ChatSendReply;
 use crate::chat_stream::StreamFormat;
 use crate::wire::sse;
+use crate::wire::stream_events::{StreamToolCall, StreamToolResult};
 
 /// The native format: `start`, `delta`s (with `tool_call` and
 /// `tool_result` events in agent turns), then `done` or `error` events.
@@ -16,7 +16,11 @@ pub(crate) const NATIVE: StreamFormat = StreamFormat {
     tool_event: |event| match event {
         TurnEvent::ToolCall(call) => Some(sse::event(
             "tool_call",
-            &json!({"id": call.id, "name": call.name, "arguments": call.arguments}),
+            &StreamToolCall {
+                id: &call.id,
+                name: &call.name,
+                arguments: &call.arguments,
+            },
         )),
         TurnEvent::ToolResult {
             id,
@@ -25,15 +29,15 @@ pub(crate) const NATIVE: StreamFormat = StreamFormat {
             duration_ms,
         } => Some(sse::event(
             "tool_result",
-            &json!({"id": id, "name": name, "ok": ok, "duration_ms": duration_ms}),
+            &StreamToolResult {
+                id,
+                name,
+                ok: *ok,
+                duration_ms: *duration_ms,
+            },
         )),
         TurnEvent::Delta(_) => None,
     },
-    done: |reply| {
-        sse::event(
-            "done",
-            &serde_json::to_value(ChatSendReply::from(reply)).unwrap_or_default(),
-        )
-    },
+    done: |reply| sse::event("done", &ChatSendReply::from(reply)),
     error: sse::native_error,
 };

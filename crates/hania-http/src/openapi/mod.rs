@@ -12,6 +12,7 @@ use crate::routes::{Access, RouteDocs, routes};
 
 mod describe;
 mod envelopes;
+mod keywords;
 mod rules;
 
 struct SecuritySchemes;
@@ -73,7 +74,11 @@ impl Modify for SecuritySchemes {
         description = "Self-hostable backend for AI chat agents. Every response carries `X-Request-Id`; \
                        authenticated responses carry `X-RateLimit-Limit`, `X-RateLimit-Remaining` and \
                        `X-RateLimit-Reset`. Native errors use the envelope `{success: false, data: null, message, code}`; \
-                       the compatible dialects use their own (see their tags).",
+                       the compatible dialects use their own (see their tags). A method a path does not \
+                       serve is answered `405` with an `Allow` header, in the path's dialect's envelope \
+                       (no operation can be called that way, so no operation lists it). Streams are \
+                       documented as a `oneOf` of their events, each event's `data` as JSON text whose \
+                       `contentSchema` names its payload.",
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
     modifiers(&SecuritySchemes),
@@ -141,6 +146,7 @@ pub(crate) fn document_json() -> serde_json::Value {
     let mut doc = serde_json::to_value(document()).unwrap_or_default();
     rules::apply(&mut doc);
     envelopes::apply(&mut doc);
+    keywords::apply(&mut doc);
     let open: Vec<(String, String)> = routes()
         .into_iter()
         .filter(|route| route.access == Access::Open)

@@ -20,12 +20,18 @@ use crate::wire::envelope::{Envelope, ok};
 use crate::wire::error::{ApiError, ErrorBody};
 use crate::wire::extract::{JsonBytes, parse_json};
 use crate::wire::sse;
+use crate::wire::stream_events::{StreamDelta, StreamError, StreamStart};
 
 crate::wire::sse_schema::stream_schema!(
     WidgetStreamEvent,
-    "One event of a widget chat stream: `start` {conversation_id}, `delta` {content}, then `done` {response, conversation_id, timestamp} or `error` {code, message}",
-    ["start", "delta", "done", "error"],
-    false
+    "WidgetStream",
+    "One event of a widget chat stream: `start`, `delta`s (answer text), then `done` or `error`",
+    [
+        "start" => StreamStart,
+        "delta" => StreamDelta<'static>,
+        "done" => WidgetChatReply,
+        "error" => StreamError<'static>,
+    ]
 );
 
 /// The widget's stream: the native events without the tool calls (a
@@ -35,12 +41,7 @@ const WIDGET_STREAM: StreamFormat = StreamFormat {
     start: sse::native_start,
     delta: sse::native_delta,
     tool_event: |_| None,
-    done: |reply| {
-        sse::event(
-            "done",
-            &serde_json::to_value(WidgetChatReply::of(reply, None)).unwrap_or_default(),
-        )
-    },
+    done: |reply| sse::event("done", &WidgetChatReply::of(reply, None)),
     error: sse::native_error,
 };
 

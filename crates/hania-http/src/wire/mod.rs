@@ -12,6 +12,7 @@ pub(crate) mod hansei_error;
 pub(crate) mod slug_error;
 pub(crate) mod sse;
 pub(crate) mod sse_schema;
+pub(crate) mod stream_events;
 
 /// `at` without its fraction of a second, as answers show timestamps.
 pub(crate) fn whole_seconds(at: time::OffsetDateTime) -> time::OffsetDateTime {

@@ -16,9 +16,10 @@ use futures::StreamExt;
 use hania_domain::completion::{CompletionStream, StreamChunk};
 use hania_domain::ids::ConversationId;
 use hania_domain::services::StreamOutcome;
-use serde_json::json;
+use serde::Serialize;
 
 use super::error::ApiError;
+use super::stream_events::{StreamDelta, StreamError, StreamStart};
 use tokio::sync::mpsc;
 
 /// The keep-alive comment.
@@ -27,13 +28,24 @@ const KEEP_ALIVE: &[u8] = b": keep-alive\n\n";
 const CHANNEL_CAPACITY: usize = 64;
 
 /// A named event with JSON data.
-pub fn event(name: &str, data: &serde_json::Value) -> Bytes {
-    Bytes::from(format!("event: {name}\ndata: {data}\n\n"))
+pub fn event(name: &str, data: &impl Serialize) -> Bytes {
+    let mut out = Vec::with_capacity(name.len() + 64);
+    out.extend_from_slice(b"event: ");
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\ndata: ");
+    // Serializing plain structs of strings and numbers cannot fail.
+    let _ = serde_json::to_writer(&mut out, data);
+    out.extend_from_slice(b"\n\n");
+    Bytes::from(out)
 }
 
-/// An unnamed `data:` line (the slug dialect's format).
-pub fn data_line(data: &str) -> Bytes {
-    Bytes::from(format!("data: {data}\n\n"))
+/// An unnamed `data:` line of JSON (the slug dialect's format).
+pub fn data_line(data: &impl Serialize) -> Bytes {
+    let mut out = Vec::with_capacity(64);
+    out.extend_from_slice(b"data: ");
+    let _ = serde_json::to_writer(&mut out, data);
+    out.extend_from_slice(b"\n\n");
+    Bytes::from(out)
 }
 
 /// The client left: nothing more can be sent.
@@ -170,7 +182,9 @@ pub async fn wait_with_keep_alive<F: Future>(
 pub fn native_start(conversation_id: ConversationId) -> Option<Bytes> {
     Some(event(
         "start",
-        &json!({ "conversation_id": conversation_id }),
+        &StreamStart {
+            conversation_id: conversation_id.as_uuid(),
+        },
     ))
 }
 
@@ -179,7 +193,10 @@ pub fn native_error(error: ApiError) -> Bytes {
     let (_, code) = error.status_and_code();
     event(
         "error",
-        &json!({"code": code, "message": error.to_string()}),
+        &StreamError {
+            code,
+            message: &error.to_string(),
+        },
     )
 }
 
@@ -188,7 +205,7 @@ pub type DeltaFormat = fn(&str) -> Bytes;
 
 /// The native `event: delta` with `{"content": …}`.
 pub fn native_delta(text: &str) -> Bytes {
-    event("delta", &json!({ "content": text }))
+    event("delta", &StreamDelta { content: text })
 }
 
 /// Relays a provider stream (bot drafting; chat turns are driven by the
