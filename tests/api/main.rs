@@ -19,6 +19,7 @@ mod edges;
 mod hansei;
 mod idempotency;
 mod instances;
+mod key_cache;
 mod keys;
 mod limits;
 mod matrix;

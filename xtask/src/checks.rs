@@ -201,8 +201,10 @@ pub fn mock_llm(args: &[String]) -> Result<()> {
     cargo(&command)
 }
 
-/// Runs a benchmark in release mode.
+/// Runs a benchmark in release mode (with the `hania` binary the pinned
+/// mode starts as its own process).
 pub fn bench(args: &[String]) -> Result<()> {
+    cargo(&["build", "--release", "--quiet", "--package", "hania-server"])?;
     let mut command = vec![
         "run",
         "--release",

@@ -9,7 +9,7 @@
 //!   own layer or above, or when files import each other in a circle.
 //! - `codegen [--check]`: writes `openapi/openapi.json` from the code, or
 //!   with `--check` fails when the committed file is stale.
-//! - `bench chat [--seconds N]`: the chat benchmark (release build), server
+//! - `bench chat [--pin] [--seconds N]`: the chat benchmark (release build), server
 //!   on SQLite and PostgreSQL against the mock, with the bare mock as baseline.
 //! - `schemathesis [--seconds N]`: schemathesis with every check against
 //!   the served spec, on SQLite and on a throwaway PostgreSQL (also the
@@ -36,7 +36,7 @@ fn main() -> ExitCode {
         Some("schemathesis") => checks::schemathesis(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | check-domain-purity | check-file-sizes | check-layers | codegen [--check] | mock-llm [flags] | bench chat [--seconds N] | schemathesis [--seconds N]>"
+                "usage: cargo xtask <ci | check-domain-purity | check-file-sizes | check-layers | codegen [--check] | mock-llm [flags] | bench chat [--pin] [--seconds N] | schemathesis [--seconds N]>"
             );
             return ExitCode::from(2);
         }

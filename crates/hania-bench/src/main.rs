@@ -11,101 +11,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A benchmark tool: failures should stop it loudly.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use futures::StreamExt;
 use hania_mock_llm::{MockConfig, MockLlm};
 use hania_server::Config;
 use serde_json::{Value, json};
 
+mod load;
+mod pinned;
+
+use load::{Figures, drive, timed_post, timed_stream};
+
 const CONCURRENCY: [usize; 3] = [1, 8, 32];
-
-struct Figures {
-    turns_per_second: f64,
-    p50_ms: f64,
-    p99_ms: f64,
-}
-
-fn figures(mut latencies: Vec<Duration>, elapsed: Duration) -> Figures {
-    latencies.sort();
-    let pick = |q: f64| {
-        latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)].as_secs_f64()
-            * 1e3
-    };
-    Figures {
-        turns_per_second: latencies.len() as f64 / elapsed.as_secs_f64(),
-        p50_ms: pick(0.5),
-        p99_ms: pick(0.99),
-    }
-}
-
-/// Runs `clients` loops of `request` for `seconds`; returns each call's latency.
-async fn drive<F, Fut>(clients: usize, seconds: u64, request: F) -> Figures
-where
-    F: Fn(usize) -> Fut + Clone + Send + 'static,
-    Fut: std::future::Future<Output = Duration> + Send,
-{
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let started = Instant::now();
-    let tasks = (0..clients).map(|client| {
-        let request = request.clone();
-        tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            while Instant::now() < deadline {
-                latencies.push(request(client).await);
-            }
-            latencies
-        })
-    });
-    let latencies: Vec<Duration> = futures::future::join_all(tasks)
-        .await
-        .into_iter()
-        .flat_map(|r| r.unwrap())
-        .collect();
-    figures(latencies, started.elapsed())
-}
-
-async fn timed_post(
-    client: &reqwest::Client,
-    url: &str,
-    key: Option<&str>,
-    body: &Value,
-) -> Duration {
-    let started = Instant::now();
-    let mut request = client.post(url).json(body);
-    if let Some(key) = key {
-        request = request.bearer_auth(key);
-    }
-    let response = request.send().await.unwrap();
-    assert!(response.status().is_success(), "{}", response.status());
-    response.bytes().await.unwrap();
-    started.elapsed()
-}
-
-/// Time to the first streamed token.
-async fn first_delta(
-    client: &reqwest::Client,
-    url: &str,
-    key: Option<&str>,
-    body: &Value,
-    marker: &str,
-) -> Duration {
-    let started = Instant::now();
-    let mut request = client.post(url).json(body);
-    if let Some(key) = key {
-        request = request.bearer_auth(key);
-    }
-    let mut stream = request.send().await.unwrap().bytes_stream();
-    let mut seen = String::new();
-    let mut first = None;
-    while let Some(chunk) = stream.next().await {
-        seen.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
-        if first.is_none() && seen.contains(marker) {
-            first = Some(started.elapsed());
-        }
-    }
-    first.unwrap_or_else(|| started.elapsed())
-}
 
 fn row(label: &str, clients: usize, server: &Figures, mock: &Figures) {
     println!(
@@ -125,7 +42,7 @@ async fn bench_backend(
     name: &str,
     database_url: String,
     mock: &MockLlm,
-    seconds: u64,
+    seconds: f64,
     rate_limits: &str,
 ) {
     let config = Config {
@@ -182,14 +99,14 @@ async fn bench_backend(
             key.clone(),
             bot.clone(),
         );
-        let server = drive(clients, seconds, move |i| {
+        let server = drive(clients, seconds, move |i, _| {
             let (c, u, k) = (c.clone(), u.clone(), k.clone());
             let body = json!({"bot_id": b, "message": "ping", "external_user_id": format!("bench-{i}"), "new_conversation": true});
             async move { timed_post(&c, &u, Some(&k), &body).await }
         })
         .await;
         let (c, u, body) = (client.clone(), mock_url.clone(), mock_body.clone());
-        let bare = drive(clients, seconds, move |_| {
+        let bare = drive(clients, seconds, move |_, _| {
             let (c, u, body) = (c.clone(), u.clone(), body.clone());
             async move { timed_post(&c, &u, None, &body).await }
         })
@@ -202,18 +119,26 @@ async fn bench_backend(
             key.clone(),
             bot.clone(),
         );
-        let server = drive(clients, seconds, move |_| {
+        let server = drive(clients, seconds, move |_, _| {
             let (c, u, k) = (c.clone(), u.clone(), k.clone());
             let body = json!({"bot_id": b, "message": "ping", "new_conversation": true});
-            async move { first_delta(&c, &u, Some(&k), &body, "event: delta").await }
+            async move {
+                timed_stream(&c, &u, Some(&k), &body, "event: delta")
+                    .await
+                    .first_token
+            }
         })
         .await;
         let (c, u) = (client.clone(), mock_url.clone());
         let mut stream_body = mock_body.clone();
         stream_body["stream"] = json!(true);
-        let bare = drive(clients, seconds, move |_| {
+        let bare = drive(clients, seconds, move |_, _| {
             let (c, u, body) = (c.clone(), u.clone(), stream_body.clone());
-            async move { first_delta(&c, &u, None, &body, "\"content\"").await }
+            async move {
+                timed_stream(&c, &u, None, &body, "\"content\"")
+                    .await
+                    .first_token
+            }
         })
         .await;
         row(&format!("{name} stream TTFD"), clients, &server, &bare);
@@ -223,7 +148,7 @@ async fn bench_backend(
             format!("{base}/api/v1/bots/{bot}"),
             key.clone(),
         );
-        let read = drive(clients, seconds, move |_| {
+        let read = drive(clients, seconds, move |_, _| {
             let (c, u, k) = (c.clone(), u.clone(), k.clone());
             async move {
                 let started = Instant::now();
@@ -249,7 +174,7 @@ async fn main() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) != Some("chat") {
-        eprintln!("usage: hania-bench chat [--seconds N]");
+        eprintln!("usage: hania-bench chat [--pin [--only sqlite|postgres]] [--seconds N]");
         std::process::exit(2);
     }
     let seconds = args
@@ -257,7 +182,16 @@ async fn main() {
         .position(|a| a == "--seconds")
         .and_then(|i| args.get(i + 1))
         .and_then(|s| s.parse().ok())
-        .unwrap_or(3);
+        .unwrap_or(3.0);
+    if args.iter().any(|a| a == "--pin") {
+        pinned::ensure_pinned();
+        let only = args
+            .iter()
+            .position(|a| a == "--only")
+            .and_then(|i| args.get(i + 1));
+        pinned::run(seconds, only.map(String::as_str)).await;
+        return;
+    }
     let mock = MockLlm::start(MockConfig::default()).await.unwrap();
     println!(
         "hania chat benchmark: mock provider at 0 ms, {seconds} s per point, {} cores",

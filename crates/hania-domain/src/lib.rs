@@ -27,6 +27,7 @@ pub mod hex;
 pub mod hook;
 pub mod ids;
 pub mod job;
+pub mod key_cache;
 pub mod ledger;
 pub mod message;
 pub mod metadata;

@@ -37,7 +37,9 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, web};
 
 pub use openapi::openapi_json;
-pub use state::{AppState, DEFAULT_STREAM_KEEP_ALIVE, InMemoryRateLimiter, SkipExhausted};
+pub use state::{
+    AppState, DEFAULT_KEY_CACHE_TTL, DEFAULT_STREAM_KEEP_ALIVE, InMemoryRateLimiter, SkipExhausted,
+};
 
 /// The application over `state`: request ids and logs on every request,
 /// every route of the table, `/openapi.json` and the docs UI, and 404 in

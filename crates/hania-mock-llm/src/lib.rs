@@ -145,6 +145,15 @@ impl Drop for HangupGuard {
     }
 }
 
+/// Waits `delay`, or not at all when it is zero (a zero-length tokio
+/// sleep still waits for the next timer tick, up to a millisecond, which
+/// would make a mock "at 0 ms" answer in ~1 ms per wait).
+async fn pause(delay: Duration) {
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+}
+
 async fn completions(shared: web::Data<Shared>, body: web::Json<Value>) -> HttpResponse {
     let body = body.into_inner();
     let config = shared.config.lock().expect("config lock").clone();
@@ -165,7 +174,7 @@ async fn completions(shared: web::Data<Shared>, body: web::Json<Value>) -> HttpR
     if config.fault == Fault::Stall {
         tokio::time::sleep(Duration::from_secs(3600)).await;
     }
-    tokio::time::sleep(config.header_latency).await;
+    pause(config.header_latency).await;
     let model = format!(
         "{}{}",
         body["model"].as_str().unwrap_or("mock-model"),
@@ -173,7 +182,7 @@ async fn completions(shared: web::Data<Shared>, body: web::Json<Value>) -> HttpR
     );
     let calls = tool_script::calls_for(&config.tool_calls, &body, n);
     if !calls.is_empty() {
-        tokio::time::sleep(config.first_token_latency).await;
+        pause(config.first_token_latency).await;
         let stream = body["stream"].as_bool().unwrap_or(false);
         return tool_script::respond(stream, &model, &calls);
     }
@@ -181,7 +190,7 @@ async fn completions(shared: web::Data<Shared>, body: web::Json<Value>) -> HttpR
     let words = tokens(&reply);
     let usage = json!({"prompt_tokens": prompt_tokens(&body), "completion_tokens": words.len()});
     if !body["stream"].as_bool().unwrap_or(false) {
-        tokio::time::sleep(config.first_token_latency).await;
+        pause(config.first_token_latency).await;
         let answer = json!({
             "object": "chat.completion", "model": model,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": reply}, "finish_reason": "stop"}],
@@ -218,7 +227,7 @@ async fn completions(shared: web::Data<Shared>, body: web::Json<Value>) -> HttpR
             } else {
                 config.inter_token_delay
             };
-            tokio::time::sleep(delay).await;
+            pause(delay).await;
             let cut = words.len() / 2;
             let bytes = match config.fault {
                 Fault::MalformedChunk if i == 1 => {
@@ -271,6 +280,9 @@ impl MockLlm {
                 .route("/v1/chat/completions", web::post().to(completions))
         })
         .workers(2)
+        // Each token leaves at once (no Nagle wait for the client's
+        // delayed ACK), as a provider's stream does.
+        .tcp_nodelay(true)
         .disable_signals()
         .bind(bind)?;
         let addr = server.addrs()[0];

@@ -4,7 +4,7 @@
 //! `llm_model`, `llm_timeout_ms`, `llm_idle_timeout_ms`, `model_prices`, `bootstrap_balance`,
 //! `stream_keepalive_ms`, `outbound_allow_nets`, `scheduler`, `scheduler_tick_ms`, `public_url`,
 //! `jobs`, `jobs_tick_ms`, `job_lease_ms`, `db_pool_size`, `db_timeout_ms`, `rate_limits`,
-//! `metrics_token`).
+//! `metrics_token`, `key_cache_ms`).
 //! The environment wins. Secrets never appear in
 //! `Debug`.
 
@@ -88,6 +88,11 @@ pub struct Config {
     /// `HANIA_METRICS_TOKEN`: when set, `GET /metrics` requires
     /// `Authorization: Bearer <token>`.
     pub metrics_token: Option<String>,
+    /// `HANIA_KEY_CACHE_MS`: how long an authenticated key is reused from
+    /// memory (default 5 000; `0` reads the store on every request). A
+    /// revocation through this instance applies at once; one through
+    /// another instance within this time.
+    pub key_cache_ms: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -116,6 +121,7 @@ impl fmt::Debug for Config {
             .field("db_timeout_ms", &self.db_timeout_ms)
             .field("rate_limits", &self.rate_limits)
             .field("metrics_token", &redacted(&self.metrics_token))
+            .field("key_cache_ms", &self.key_cache_ms)
             .finish()
     }
 }
@@ -188,6 +194,7 @@ impl Config {
         set(&mut self.db_timeout_ms, get("HANIA_DB_TIMEOUT_MS"));
         set(&mut self.rate_limits, get("HANIA_RATE_LIMITS"));
         set(&mut self.metrics_token, get("HANIA_METRICS_TOKEN"));
+        set(&mut self.key_cache_ms, get("HANIA_KEY_CACHE_MS"));
     }
 
     /// How the job worker runs, or `None` when it is off here.
@@ -281,6 +288,19 @@ impl Config {
         }
     }
 
+    /// How long an authenticated key is reused from memory (zero: never).
+    pub fn key_cache_ttl(&self) -> Result<std::time::Duration> {
+        match &self.key_cache_ms {
+            None => Ok(hania_http::DEFAULT_KEY_CACHE_TTL),
+            Some(text) => text
+                .trim()
+                .parse()
+                .map(std::time::Duration::from_millis)
+                .ok()
+                .context("HANIA_KEY_CACHE_MS must be a number of milliseconds (0: no cache)"),
+        }
+    }
+
     /// The listen address.
     pub fn bind(&self) -> String {
         self.bind.clone().unwrap_or_else(|| DEFAULT_BIND.to_owned())
@@ -306,68 +326,5 @@ pub fn positive_millis(text: &str, name: &str) -> Result<std::time::Duration> {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::collections::HashMap;
-
-    use super::*;
-
-    #[test]
-    fn environment_wins_over_the_file_and_secrets_are_redacted() {
-        let mut config: Config =
-            toml::from_str("bind = \"0.0.0.0:9000\"\nllm_model = \"file-model\"").unwrap();
-        let env: HashMap<&str, &str> = [
-            ("HANIA_LLM_MODEL", "env-model"),
-            ("OPENAI_API_KEY", "sk-secret"),
-            ("DATABASE_URL", "postgres://hania:pw@db:5432/hania"),
-        ]
-        .into();
-        config.apply_env(|name| env.get(name).map(|v| v.to_string()));
-        assert_eq!(config.bind(), "0.0.0.0:9000");
-        assert_eq!(config.llm_model.as_deref(), Some("env-model"));
-        assert_eq!(config.llm_api_key.as_deref(), Some("sk-secret"));
-        let debug = format!("{config:?}");
-        assert!(
-            !debug.contains("sk-secret") && !debug.contains(":pw@"),
-            "{debug}"
-        );
-        assert!(toml::from_str::<Config>("unknown = 1").is_err());
-        assert_eq!(
-            config.scheduler_tick().unwrap(),
-            Some(DEFAULT_SCHEDULER_TICK)
-        );
-        config.apply_env(|name| (name == "HANIA_SCHEDULER").then(|| "off".to_owned()));
-        assert_eq!(config.scheduler_tick().unwrap(), None);
-        config.scheduler = Some("sometimes".into());
-        assert!(config.scheduler_tick().is_err());
-        assert_eq!(Config::default().database_url(), DEFAULT_DATABASE_URL);
-    }
-
-    #[test]
-    fn pool_settings_default_and_parse_and_the_metrics_token_is_redacted() {
-        let defaults = Config::default().pool_settings().unwrap();
-        assert_eq!(defaults.max_size, hania_store_postgres::DEFAULT_POOL_SIZE);
-        assert_eq!(defaults.timeout, hania_store_postgres::DEFAULT_POOL_TIMEOUT);
-        let mut config = Config::default();
-        let env: HashMap<&str, &str> = [
-            ("HANIA_DB_POOL_SIZE", "4"),
-            ("HANIA_DB_TIMEOUT_MS", "250"),
-            ("HANIA_METRICS_TOKEN", "scrape-secret"),
-        ]
-        .into();
-        config.apply_env(|name| env.get(name).map(|v| v.to_string()));
-        let settings = config.pool_settings().unwrap();
-        assert_eq!(settings.max_size, 4);
-        assert_eq!(settings.timeout, std::time::Duration::from_millis(250));
-        assert!(!format!("{config:?}").contains("scrape-secret"));
-        config.db_timeout_ms = Some("0".into());
-        assert!(config.pool_settings().is_err());
-        config.db_timeout_ms = None;
-        config.db_pool_size = Some("many".into());
-        assert!(config.pool_settings().is_err());
-        assert!(config.shared_rate_limits().unwrap());
-        config.apply_env(|name| (name == "HANIA_RATE_LIMITS").then(|| "local".to_owned()));
-        assert!(!config.shared_rate_limits().unwrap());
-        config.rate_limits = Some("global".into());
-        assert!(config.shared_rate_limits().is_err());
-    }
-}
+#[path = "config_tests.rs"]
+mod tests;

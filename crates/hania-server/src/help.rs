@@ -29,6 +29,7 @@ lower case without HANIA_, e.g. bind = \"0.0.0.0:8080\"; the environment wins):
   HANIA_DB_TIMEOUT_MS         longest wait for a PostgreSQL connection before 503 [5000]
   HANIA_RATE_LIMITS           shared | local: where PostgreSQL instances count rate limits [shared]
   HANIA_METRICS_TOKEN         bearer token GET /metrics requires [none: open]
+  HANIA_KEY_CACHE_MS          how long an authenticated key is reused from memory; 0: never [5000]
   HANIA_CONFIG                the TOML file (same as --config)
   RUST_LOG, HANIA_LOG_FORMAT  log filter [info]; json for JSON lines
 

@@ -95,6 +95,7 @@ pub async fn start(config: &Config, workers: Option<usize>) -> Result<Running> {
         crate::llm::chat_settings(config)?,
     );
     state.stream_keep_alive = config.stream_keep_alive()?;
+    state.set_key_cache(config.key_cache_ttl()?);
     state.visitor_secret = visitor_secret(state.store.as_ref()).await?;
     state.public_url = config.public_url()?;
     state.set_outbound_policy(policy);
@@ -119,8 +120,11 @@ pub async fn start(config: &Config, workers: Option<usize>) -> Result<Running> {
     let jobs = config
         .job_settings()?
         .map(|settings| JobWorker::spawn(state.clone(), settings, worker_name()));
-    let mut server =
-        HttpServer::new(move || app(state.clone())).shutdown_timeout(SHUTDOWN_GRACE_SECONDS);
+    // Small writes (a stream's events, a short answer after its head) go
+    // out at once instead of waiting for the client's delayed ACK.
+    let mut server = HttpServer::new(move || app(state.clone()))
+        .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
+        .tcp_nodelay(true);
     if let Some(workers) = workers {
         server = server.workers(workers);
     }

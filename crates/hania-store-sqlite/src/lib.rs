@@ -29,10 +29,13 @@ use hania_store_diesel::conn::{DbPool, SqliteConn};
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 
 /// Settings applied to every connection: enforce foreign keys (cascades),
-/// wait up to 15 s for the write lock, and fsync at checkpoints only (safe
-/// with WAL: a power cut can lose the last commits, never corrupt).
-const CONNECTION_PRAGMAS: &str =
-    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 15000; PRAGMA synchronous = NORMAL;";
+/// wait up to 15 s for the write lock, fsync at checkpoints only (safe
+/// with WAL: a power cut can lose the last commits, never corrupt), and
+/// checkpoint every 10 000 WAL pages (~40 MB) instead of 1 000: a hot page
+/// (a billing row, an index's last leaf) rewritten by many turns is copied
+/// into the database once per checkpoint, not once per 1 000 pages.
+const CONNECTION_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 15000; \
+     PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000;";
 
 /// Connections in the pool. Readers run in parallel under WAL; writers
 /// queue on SQLite's lock.

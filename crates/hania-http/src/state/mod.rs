@@ -16,8 +16,9 @@ use std::time::Duration;
 
 use hania_domain::ports::ModelProvider;
 
+use hania_domain::key_cache::CachedKeyStore;
 use hania_domain::outbound::OutboundPolicy;
-use hania_domain::ports::{Clock, IdGenerator, RateLimiter, Storage, ToolExecutor};
+use hania_domain::ports::{ApiKeyStore, Clock, IdGenerator, RateLimiter, Storage, ToolExecutor};
 use hania_domain::services::{
     BotService, BotToolService, ChatPorts, ChatService, ChatSettings, DiscoveryService,
     HookService, KeyService, ToolService, WidgetKeyService,
@@ -28,6 +29,8 @@ use timer::TokioTimer;
 
 /// Default silence after which a stream gets a `: keep-alive` comment.
 pub const DEFAULT_STREAM_KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// Default time an authenticated key is reused from memory.
+pub const DEFAULT_KEY_CACHE_TTL: Duration = Duration::from_secs(5);
 
 /// The application state, shared by all workers.
 pub struct AppState {
@@ -117,7 +120,7 @@ impl AppState {
             jobs: store.clone(),
             calls: store.clone(),
         };
-        Self {
+        let mut state = Self {
             chat: ChatService::new(chat_ports, chat_settings),
             discovery,
             stream_keep_alive: DEFAULT_STREAM_KEEP_ALIVE,
@@ -141,7 +144,23 @@ impl AppState {
             clock,
             ids,
             limiter,
-        }
+        };
+        state.set_key_cache(DEFAULT_KEY_CACHE_TTL);
+        state
+    }
+
+    /// Serves key lookups from memory for `ttl` (zero: never; see
+    /// [`CachedKeyStore`]): the keys and widget key services share one
+    /// cache, so a change through either is seen at once by both.
+    pub fn set_key_cache(&mut self, ttl: std::time::Duration) {
+        let ttl = time::Duration::try_from(ttl).unwrap_or(time::Duration::ZERO);
+        let keys: Arc<dyn ApiKeyStore> = Arc::new(CachedKeyStore::new(
+            self.store.clone(),
+            self.clock.clone(),
+            ttl,
+        ));
+        self.keys = KeyService::new(keys.clone(), self.clock.clone(), self.ids.clone());
+        self.widgets = WidgetKeyService::new(keys, self.clock.clone(), self.ids.clone());
     }
 
     /// Replaces the outbound policy (default: public addresses only) that
