@@ -114,10 +114,7 @@ async fn keys_are_checked_generically(app: TestApp) {
     let key = app.key(revoked_ws, &["*"], None).await;
     let (status, _) = read(app.call(Method::GET, "/api/v1/bots", &key, None).await).await;
     assert_eq!(status, 200);
-    let hash = hania_domain::api_key::KeySecret::parse(&key)
-        .unwrap()
-        .hash();
-    let stored = app.store.find_key_by_hash(&hash).await.unwrap().unwrap();
+    let stored = app.stored_key(&key).await;
     let revoke = format!("/api/v1/keys/{}", stored.id.as_uuid());
     let (status, _) = read(app.call(Method::DELETE, &revoke, &key, None).await).await;
     assert_eq!(status, 200);

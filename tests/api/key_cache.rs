@@ -54,15 +54,8 @@ async fn a_revocation_elsewhere_applies_within_the_cache_time(backend: Backend) 
             .0
     };
     assert_eq!(bots().await, 200);
-    let hash = hania_domain::api_key::KeySecret::parse(&key)
-        .unwrap()
-        .hash();
-    let stored = app.store.find_key_by_hash(&hash).await.unwrap().unwrap();
     let revoked = Instant::now();
-    app.store
-        .revoke_key(app.workspace, stored.id, time::OffsetDateTime::now_utc())
-        .await
-        .unwrap();
+    app.revoke_in_store(&key).await;
     assert_eq!(bots().await, 200, "served from the cache");
     while bots().await != 401 {
         assert!(
@@ -87,14 +80,7 @@ async fn no_cache_reads_the_key_every_time(backend: Backend) {
     let key = app.key(app.workspace, &["*"], None).await;
     let (status, _) = read(app.call(Method::GET, "/api/v1/bots", &key, None).await).await;
     assert_eq!(status, 200);
-    let hash = hania_domain::api_key::KeySecret::parse(&key)
-        .unwrap()
-        .hash();
-    let stored = app.store.find_key_by_hash(&hash).await.unwrap().unwrap();
-    app.store
-        .revoke_key(app.workspace, stored.id, time::OffsetDateTime::now_utc())
-        .await
-        .unwrap();
+    app.revoke_in_store(&key).await;
     let (status, _) = read(app.call(Method::GET, "/api/v1/bots", &key, None).await).await;
     assert_eq!(status, 401);
 }

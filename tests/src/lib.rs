@@ -197,6 +197,26 @@ impl TestApp {
         request.send().await.unwrap()
     }
 
+    /// The stored key whose secret is `key`.
+    pub async fn stored_key(&self, key: &str) -> hania_domain::api_key::ApiKey {
+        let hash = hania_domain::api_key::KeySecret::parse(key).unwrap().hash();
+        self.store.find_key_by_hash(&hash).await.unwrap().unwrap()
+    }
+
+    /// Revokes `key` in the store itself, behind the server's back (as
+    /// another instance would).
+    pub async fn revoke_in_store(&self, key: &str) {
+        let stored = self.stored_key(key).await;
+        self.store
+            .revoke_key(
+                stored.workspace_id,
+                stored.id,
+                time::OffsetDateTime::now_utc(),
+            )
+            .await
+            .unwrap();
+    }
+
     /// An unauthenticated `GET path`.
     pub async fn get(&self, path: &str) -> Response {
         self.client

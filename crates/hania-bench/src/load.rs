@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// What one load point measured.
 pub struct Figures {
@@ -88,6 +88,65 @@ where
     figures(latencies, started.elapsed())
 }
 
+/// POSTs `body` with `key` (if any) and checks the answer is a success.
+async fn post(
+    client: &reqwest::Client,
+    url: &str,
+    key: Option<&str>,
+    body: &Value,
+) -> reqwest::Response {
+    let mut request = client.post(url).json(body);
+    if let Some(key) = key {
+        request = request.bearer_auth(key);
+    }
+    let response = request.send().await.unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    response
+}
+
+/// POSTs `body` and returns the JSON answer's `data.<field>` as text.
+async fn created(
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+    body: Value,
+    field: &str,
+) -> String {
+    let answer: Value = post(client, url, Some(key), &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    answer["data"][field].as_str().unwrap().to_owned()
+}
+
+/// With the server's first key, a key of the bench's own with the highest
+/// hourly limit (so the limiter never refuses) and a bot without a
+/// greeting (so every turn calls the model and is metered).
+pub async fn bench_key_and_bot(
+    client: &reqwest::Client,
+    base: &str,
+    first_key: &str,
+) -> (String, String) {
+    let key = created(
+        client,
+        &format!("{base}/api/v1/keys"),
+        first_key,
+        json!({"name": "bench", "abilities": ["*"], "rate_limit_per_hour": 100_000_000}),
+        "api_key",
+    )
+    .await;
+    let bot = created(
+        client,
+        &format!("{base}/api/v1/bots"),
+        &key,
+        json!({"name": "Bench", "system_prompt": "You are a benchmark.", "model": "bench-model"}),
+        "id",
+    )
+    .await;
+    (key, bot)
+}
+
 /// POSTs `body` and reads the whole answer; returns how long it took.
 pub async fn timed_post(
     client: &reqwest::Client,
@@ -96,12 +155,7 @@ pub async fn timed_post(
     body: &Value,
 ) -> Duration {
     let started = Instant::now();
-    let mut request = client.post(url).json(body);
-    if let Some(key) = key {
-        request = request.bearer_auth(key);
-    }
-    let response = request.send().await.unwrap();
-    assert!(response.status().is_success(), "{}", response.status());
+    let response = post(client, url, key, body).await;
     response.bytes().await.unwrap();
     started.elapsed()
 }
@@ -124,12 +178,7 @@ pub async fn timed_stream(
     marker: &str,
 ) -> StreamTimes {
     let started = Instant::now();
-    let mut request = client.post(url).json(body);
-    if let Some(key) = key {
-        request = request.bearer_auth(key);
-    }
-    let response = request.send().await.unwrap();
-    assert!(response.status().is_success(), "{}", response.status());
+    let response = post(client, url, key, body).await;
     let first_byte = started.elapsed();
     let mut stream = response.bytes_stream();
     let mut seen = String::new();

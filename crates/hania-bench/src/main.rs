@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use hania_mock_llm::{MockConfig, MockLlm};
 use hania_server::Config;
-use serde_json::{Value, json};
+use serde_json::json;
 
 mod load;
 mod pinned;
@@ -67,29 +67,7 @@ async fn bench_backend(
         .pool_max_idle_per_host(256)
         .build()
         .unwrap();
-    // A key of its own with the highest hourly limit, so the limiter never refuses.
-    let created: Value = client
-        .post(format!("{base}/api/v1/keys"))
-        .bearer_auth(&key)
-        .json(&json!({"name": "bench", "abilities": ["*"], "rate_limit_per_hour": 100_000_000}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let key = created["data"]["api_key"].as_str().unwrap().to_owned();
-    let bot: Value = client
-        .post(format!("{base}/api/v1/bots"))
-        .bearer_auth(&key)
-        .json(&json!({"name": "Bench", "system_prompt": "You are a benchmark.", "model": "bench-model"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let bot = bot["data"]["id"].as_str().unwrap().to_owned();
+    let (key, bot) = load::bench_key_and_bot(&client, &base, &key).await;
     let mock_url = format!("{}/chat/completions", mock.base_url());
     let mock_body = json!({"model": "bench-model", "messages": [{"role": "system", "content": "You are a benchmark."}, {"role": "user", "content": "ping"}]});
     for clients in CONCURRENCY {

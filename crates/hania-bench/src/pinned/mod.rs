@@ -15,7 +15,9 @@ use hania_mock_llm::{MockConfig, MockLlm};
 use process::{BOOTSTRAP_KEY, ServerProcess};
 use serde_json::{Value, json};
 
-use crate::load::{Figures, drive, paced, quantile_ms, timed_post, timed_stream};
+use crate::load::{
+    Figures, bench_key_and_bot, drive, paced, quantile_ms, timed_post, timed_stream,
+};
 
 /// The core the server runs on; everything else runs on the next.
 const SERVER_CORE: usize = 0;
@@ -69,29 +71,7 @@ async fn setup(
         .pool_max_idle_per_host(1024)
         .build()
         .unwrap();
-    let base = &server.base;
-    let created: Value = client
-        .post(format!("{base}/api/v1/keys"))
-        .bearer_auth(BOOTSTRAP_KEY)
-        .json(&json!({"name": "bench", "abilities": ["*"], "rate_limit_per_hour": 100_000_000}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let key = created["data"]["api_key"].as_str().unwrap().to_owned();
-    let bot: Value = client
-        .post(format!("{base}/api/v1/bots"))
-        .bearer_auth(&key)
-        .json(&json!({"name": "Bench", "system_prompt": "You are a benchmark.", "model": "bench-model"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let bot = bot["data"]["id"].as_str().unwrap().to_owned();
+    let (key, bot) = bench_key_and_bot(&client, &server.base, BOOTSTRAP_KEY).await;
     Setup {
         server,
         client,
