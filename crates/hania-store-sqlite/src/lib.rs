@@ -11,6 +11,7 @@
 //! rather than hit a lock-upgrade deadlock.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::sqlite::SqliteConnection;
@@ -29,13 +30,17 @@ use hania_store_diesel::conn::{DbPool, SqliteConn};
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 
 /// Settings applied to every connection: enforce foreign keys (cascades),
-/// wait up to 15 s for the write lock, fsync at checkpoints only (safe
-/// with WAL: a power cut can lose the last commits, never corrupt), and
-/// checkpoint every 10 000 WAL pages (~40 MB) instead of 1 000: a hot page
-/// (a billing row, an index's last leaf) rewritten by many turns is copied
-/// into the database once per checkpoint, not once per 1 000 pages.
-const CONNECTION_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 15000; \
-     PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000;";
+/// wait up to 15 s for the write lock, and fsync at checkpoints only (safe
+/// with WAL: a power cut can lose the last commits, never corrupt).
+const CONNECTION_PRAGMAS: &str =
+    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 15000; PRAGMA synchronous = NORMAL;";
+
+/// The pool's connections never checkpoint in a request's `COMMIT`: the
+/// store's own task does (see [`spawn_checkpointer`]).
+const POOL_PRAGMAS: &str = "PRAGMA wal_autocheckpoint = 0;";
+
+/// How often the checkpoint task copies the WAL into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 
 /// Connections in the pool. Readers run in parallel under WAL; writers
 /// queue on SQLite's lock.
@@ -118,6 +123,9 @@ pub async fn connect(url: &str) -> Result<DieselStore, SqliteSetupError> {
             conn.batch_execute(CONNECTION_PRAGMAS)
                 .await
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;
+            conn.batch_execute(POOL_PRAGMAS)
+                .await
+                .map_err(ConnectionError::CouldntSetupConfiguration)?;
             Ok(conn)
         })
     });
@@ -127,7 +135,33 @@ pub async fn connect(url: &str) -> Result<DieselStore, SqliteSetupError> {
         .max_size(POOL_SIZE)
         .build()
         .map_err(|e| open_error(&path, e))?;
+    spawn_checkpointer(&pool);
     Ok(DieselStore::new(DbPool::Sqlite(pool)))
+}
+
+/// Checkpoints the WAL every [`CHECKPOINT_EVERY`] (`PASSIVE`: it copies
+/// what no reader still needs and never waits for one) on a connection of
+/// the pool, in a blocking task of its own, so no request's `COMMIT` pays
+/// for copying pages into the file. It stops when the pool is gone.
+fn spawn_checkpointer(pool: &Pool<SqliteConn>) {
+    let weak = pool.weak();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let Some(pool) = weak.upgrade() else {
+                return;
+            };
+            let Ok(mut conn) = pool.get().await else {
+                continue;
+            };
+            drop(pool);
+            if let Err(error) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE);").await {
+                tracing::warn!(%error, "WAL checkpoint failed");
+            }
+        }
+    });
 }
 
 #[cfg(test)]
