@@ -1,16 +1,13 @@
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 
 use tokio::sync::Notify;
-use uuid::Uuid;
 
 use super::*;
-use crate::ability::AbilitySet;
-use crate::api_key::{KEY_SECRET_BYTES, KeyKind, KeySecret};
+use crate::api_key::{KEY_SECRET_BYTES, KeySecret};
 use crate::ports::{MockApiKeyStore, MockClock};
-use time::macros::datetime;
+use crate::services::test_support::{NOW, stored_key};
 
 const TTL: Duration = Duration::seconds(5);
-const NOW: OffsetDateTime = datetime!(2026-11-21 10:00 UTC);
 
 /// A clock the test moves: NOW plus `offset` milliseconds.
 fn movable_clock() -> (Arc<MockClock>, Arc<AtomicI64>) {
@@ -24,20 +21,10 @@ fn movable_clock() -> (Arc<MockClock>, Arc<AtomicI64>) {
 }
 
 fn key() -> ApiKey {
-    let secret = KeySecret::from_random(KeyFamily::Account, [3; KEY_SECRET_BYTES]);
-    ApiKey {
-        id: ApiKeyId::from_uuid(Uuid::from_u128(7)),
-        workspace_id: WorkspaceId::from_uuid(Uuid::from_u128(1)),
-        name: "ci".into(),
-        kind: KeyKind::Account,
-        display_prefix: secret.display_prefix(),
-        hash: secret.hash(),
-        abilities: AbilitySet::parse(&["bots:read"]).unwrap(),
-        rate_limit_per_hour: None,
-        expires_at: None,
-        revoked_at: None,
-        created_at: NOW,
-    }
+    stored_key(&KeySecret::from_random(
+        KeyFamily::Account,
+        [3; KEY_SECRET_BYTES],
+    ))
 }
 
 fn store_finding(found: Option<ApiKey>, times: usize) -> MockApiKeyStore {

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::*;
 use crate::api_key::KEY_SECRET_BYTES;
 use crate::ports::{MockApiKeyStore, MockClock, MockIdGenerator};
-use crate::services::test_support::{NOW, stopped_clock};
+use crate::services::test_support::{NOW, stopped_clock, stored_key};
 
 fn clock() -> Arc<MockClock> {
     stopped_clock()
@@ -18,22 +18,6 @@ fn ids() -> Arc<MockIdGenerator> {
     ids.expect_key_secret_bytes()
         .returning(|| [0x5a; KEY_SECRET_BYTES]);
     Arc::new(ids)
-}
-
-fn stored_key(secret: &KeySecret) -> ApiKey {
-    ApiKey {
-        id: ApiKeyId::from_uuid(Uuid::from_u128(7)),
-        workspace_id: WorkspaceId::from_uuid(Uuid::from_u128(1)),
-        name: "ci".into(),
-        kind: KeyKind::Account,
-        display_prefix: secret.display_prefix(),
-        hash: secret.hash(),
-        abilities: AbilitySet::parse(&["bots:read"]).unwrap(),
-        rate_limit_per_hour: None,
-        expires_at: None,
-        revoked_at: None,
-        created_at: NOW,
-    }
 }
 
 fn service_finding(found: Option<ApiKey>) -> KeyService {

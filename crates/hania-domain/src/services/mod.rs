@@ -19,7 +19,7 @@ mod keys;
 mod post_call;
 mod post_call_hooks;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 mod tools;
 mod turn_call;
 mod turn_loop;

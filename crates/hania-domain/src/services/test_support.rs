@@ -1,5 +1,5 @@
-//! What the service tests share: a clock stopped at one instant and an id
-//! generator.
+//! What the domain's tests share: a clock stopped at one instant, an id
+//! generator and a stored account key.
 
 use std::sync::Arc;
 
@@ -29,4 +29,22 @@ pub fn random_ids() -> Arc<MockIdGenerator> {
         bytes
     });
     Arc::new(ids)
+}
+
+/// The stored account key of `secret` (`bots:read`, no limit, no expiry).
+pub fn stored_key(secret: &crate::api_key::KeySecret) -> crate::api_key::ApiKey {
+    use crate::ids::{ApiKeyId, WorkspaceId};
+    crate::api_key::ApiKey {
+        id: ApiKeyId::from_uuid(Uuid::from_u128(7)),
+        workspace_id: WorkspaceId::from_uuid(Uuid::from_u128(1)),
+        name: "ci".into(),
+        kind: crate::api_key::KeyKind::Account,
+        display_prefix: secret.display_prefix(),
+        hash: secret.hash(),
+        abilities: crate::ability::AbilitySet::parse(&["bots:read"]).unwrap(),
+        rate_limit_per_hour: None,
+        expires_at: None,
+        revoked_at: None,
+        created_at: NOW,
+    }
 }

@@ -120,7 +120,8 @@ impl AppState {
             jobs: store.clone(),
             calls: store.clone(),
         };
-        let mut state = Self {
+        let (keys, widgets) = key_services(&store, &clock, &ids, DEFAULT_KEY_CACHE_TTL);
+        Self {
             chat: ChatService::new(chat_ports, chat_settings),
             discovery,
             stream_keep_alive: DEFAULT_STREAM_KEEP_ALIVE,
@@ -129,7 +130,7 @@ impl AppState {
             public_url: None,
             metrics,
             metrics_token: None,
-            keys: KeyService::new(store.clone(), clock.clone(), ids.clone()),
+            keys,
             bots: BotService::new(store.clone(), clock.clone(), ids.clone()),
             tools: ToolService::new(
                 store.clone(),
@@ -139,28 +140,19 @@ impl AppState {
             ),
             hooks: HookService::new(store.clone(), clock.clone(), ids.clone()),
             bot_tools: BotToolService::new(store.clone(), clock.clone()),
-            widgets: WidgetKeyService::new(store.clone(), clock.clone(), ids.clone()),
+            widgets,
             store,
             clock,
             ids,
             limiter,
-        };
-        state.set_key_cache(DEFAULT_KEY_CACHE_TTL);
-        state
+        }
     }
 
     /// Serves key lookups from memory for `ttl` (zero: never; see
     /// [`CachedKeyStore`]): the keys and widget key services share one
     /// cache, so a change through either is seen at once by both.
     pub fn set_key_cache(&mut self, ttl: std::time::Duration) {
-        let ttl = time::Duration::try_from(ttl).unwrap_or(time::Duration::ZERO);
-        let keys: Arc<dyn ApiKeyStore> = Arc::new(CachedKeyStore::new(
-            self.store.clone(),
-            self.clock.clone(),
-            ttl,
-        ));
-        self.keys = KeyService::new(keys.clone(), self.clock.clone(), self.ids.clone());
-        self.widgets = WidgetKeyService::new(keys, self.clock.clone(), self.ids.clone());
+        (self.keys, self.widgets) = key_services(&self.store, &self.clock, &self.ids, ttl);
     }
 
     /// Replaces the outbound policy (default: public addresses only) that
@@ -173,4 +165,21 @@ impl AppState {
             policy,
         );
     }
+}
+
+/// The account and widget key services over one [`CachedKeyStore`] of
+/// `ttl`, so a change through either is seen at once by both.
+fn key_services(
+    store: &Arc<dyn Storage>,
+    clock: &Arc<dyn Clock>,
+    ids: &Arc<dyn IdGenerator>,
+    ttl: Duration,
+) -> (KeyService, WidgetKeyService) {
+    let ttl = time::Duration::try_from(ttl).unwrap_or(time::Duration::ZERO);
+    let keys: Arc<dyn ApiKeyStore> =
+        Arc::new(CachedKeyStore::new(store.clone(), clock.clone(), ttl));
+    (
+        KeyService::new(keys.clone(), clock.clone(), ids.clone()),
+        WidgetKeyService::new(keys, clock.clone(), ids.clone()),
+    )
 }

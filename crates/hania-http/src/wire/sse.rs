@@ -27,25 +27,25 @@ const KEEP_ALIVE: &[u8] = b": keep-alive\n\n";
 /// Events buffered between the producer and a slow client.
 const CHANNEL_CAPACITY: usize = 64;
 
-/// A named event with JSON data.
-pub fn event(name: &str, data: &impl Serialize) -> Bytes {
-    let mut out = Vec::with_capacity(name.len() + 64);
-    out.extend_from_slice(b"event: ");
-    out.extend_from_slice(name.as_bytes());
-    out.extend_from_slice(b"\ndata: ");
+/// `head` then `data: <JSON>` and the blank line ending the event.
+fn framed(head: &[&[u8]], data: &impl Serialize) -> Bytes {
+    let mut out = Vec::with_capacity(96);
+    head.iter().for_each(|part| out.extend_from_slice(part));
+    out.extend_from_slice(b"data: ");
     // Serializing plain structs of strings and numbers cannot fail.
     let _ = serde_json::to_writer(&mut out, data);
     out.extend_from_slice(b"\n\n");
     Bytes::from(out)
 }
 
+/// A named event with JSON data.
+pub fn event(name: &str, data: &impl Serialize) -> Bytes {
+    framed(&[b"event: ", name.as_bytes(), b"\n"], data)
+}
+
 /// An unnamed `data:` line of JSON (the slug dialect's format).
 pub fn data_line(data: &impl Serialize) -> Bytes {
-    let mut out = Vec::with_capacity(64);
-    out.extend_from_slice(b"data: ");
-    let _ = serde_json::to_writer(&mut out, data);
-    out.extend_from_slice(b"\n\n");
-    Bytes::from(out)
+    framed(&[], data)
 }
 
 /// The client left: nothing more can be sent.
