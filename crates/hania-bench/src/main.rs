@@ -151,16 +151,40 @@ async fn bench_backend(
 async fn main() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) != Some("chat") {
-        eprintln!("usage: hania-bench chat [--pin [--only sqlite|postgres]] [--seconds N]");
-        std::process::exit(2);
+    let number = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|s| s.parse::<f64>().ok())
+    };
+    match args.first().map(String::as_str) {
+        Some("chat") => {}
+        Some("streams") => {
+            pinned::ensure_pinned();
+            let count = number("--count").unwrap_or(10_000.0) as usize;
+            pinned::open_streams::run(count).await;
+            return;
+        }
+        Some("conversations") => {
+            pinned::ensure_pinned();
+            let count = number("--count").unwrap_or(1_000_000.0) as usize;
+            let file = args
+                .iter()
+                .position(|a| a == "--data")
+                .and_then(|i| args.get(i + 1))
+                .map(std::path::PathBuf::from);
+            let seconds = number("--seconds").unwrap_or(3.0);
+            pinned::conversation_list::run(count, file, seconds).await;
+            return;
+        }
+        _ => {
+            eprintln!(
+                "usage: hania-bench chat [--pin [--only sqlite|postgres]] [--seconds N] | streams [--count N] | conversations [--count N] [--data FILE] [--seconds N]"
+            );
+            std::process::exit(2);
+        }
     }
-    let seconds = args
-        .iter()
-        .position(|a| a == "--seconds")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(3.0);
+    let seconds = number("--seconds").unwrap_or(3.0);
     if args.iter().any(|a| a == "--pin") {
         pinned::ensure_pinned();
         let only = args

@@ -7,6 +7,9 @@
 //! mock at half the c=8 rate (open loop), and streams' time to first byte
 //! and first token, each next to the bare mock measured in the same run.
 
+pub mod conversation_list;
+mod list_data;
+pub mod open_streams;
 mod process;
 
 use std::time::{Duration, Instant};

@@ -59,7 +59,7 @@ impl ServerProcess {
             .arg("serve")
             .env_clear()
             .env("HANIA_BIND", format!("127.0.0.1:{port}"))
-            .env("HANIA_DATABASE_URL", database_url)
+            .env("DATABASE_URL", database_url)
             .env("HANIA_LLM_BASE_URL", llm)
             .env("HANIA_BOOTSTRAP_KEY", BOOTSTRAP_KEY)
             .env("HANIA_BOOTSTRAP_BALANCE", "100000000")
@@ -76,10 +76,12 @@ impl ServerProcess {
             base: format!("http://127.0.0.1:{port}"),
         };
         let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(60);
+        // Long enough for migrations over a large data set.
+        let deadline = Instant::now() + Duration::from_secs(600);
         loop {
             let ready = client.get(format!("{}/readyz", server.base)).send().await;
             if ready.is_ok_and(|r| r.status().is_success()) {
+                server.assert_store(database_url, log);
                 return server;
             }
             assert!(
@@ -89,6 +91,22 @@ impl ServerProcess {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Stops the bench if the server opened another store than the one
+    /// asked for (its first log line names the store).
+    fn assert_store(&self, database_url: &str, log: &Path) {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        let opened = text
+            .lines()
+            .find_map(|line| line.split("store=").nth(1))
+            .unwrap_or("(no store line)");
+        let wanted = database_url.rsplit('@').next().unwrap_or(database_url);
+        assert!(
+            opened.contains(wanted),
+            "the server opened {opened}, not {database_url}: see {}",
+            log.display()
+        );
     }
 
     /// The process id (`taskset` execs the server in its place).

@@ -1,0 +1,204 @@
+//! The conversation-list bench's data set: one SQLite file holding a
+//! workspace with ten bots, `N` conversations (a year of them, every
+//! channel, a fifth of them voice calls with a post-call analysis) and ten
+//! messages each. Built once (a minute or two for a million) and reused by
+//! every later run; its key and bots are kept beside it in a JSON file.
+
+use std::path::{Path, PathBuf};
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, SqliteConnection};
+use hania_mock_llm::{MockConfig, MockLlm};
+use serde_json::{Value, json};
+
+use super::process::{BOOTSTRAP_KEY, ServerProcess};
+use crate::load::bench_key_and_bot;
+
+/// Bots in the data set (conversations are dealt to them in turn).
+const BOTS: usize = 10;
+/// Messages per conversation.
+const MESSAGES: usize = 10;
+/// Conversations start this far apart, from 2025-01-01.
+const SPACING_SECONDS: usize = 30;
+const FIRST_START: usize = 1_735_689_600;
+
+/// When conversation `n` of the data set started (Unix seconds).
+pub fn start_of(n: usize) -> i64 {
+    (FIRST_START + n * SPACING_SECONDS) as i64
+}
+
+/// Unix seconds as RFC 3339, UTC.
+pub fn rfc3339(seconds: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(seconds)
+        .unwrap()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
+}
+
+/// What the bench needs to query the data set.
+pub struct ListData {
+    /// The database file.
+    pub file: PathBuf,
+    /// A key of the workspace with every ability and no practical limit.
+    pub key: String,
+    /// The bots' ids, in creation order.
+    pub bots: Vec<String>,
+    /// Conversations in the file.
+    pub conversations: usize,
+}
+
+/// `target/bench-data/conversations-<N>.db`, beside the bench binary's
+/// profile folder.
+pub fn default_file(conversations: usize) -> PathBuf {
+    let me = std::env::current_exe().unwrap();
+    let target = me.parent().and_then(Path::parent).unwrap();
+    target
+        .join("bench-data")
+        .join(format!("conversations-{conversations}.db"))
+}
+
+fn meta_file(file: &Path) -> PathBuf {
+    file.with_extension("json")
+}
+
+/// The data set in `file`, built first if it is not there.
+pub async fn ensure(file: &Path, conversations: usize) -> ListData {
+    if let Ok(text) = std::fs::read_to_string(meta_file(file))
+        && file.exists()
+    {
+        let meta: Value = serde_json::from_str(&text).unwrap();
+        return ListData {
+            file: file.to_owned(),
+            key: meta["key"].as_str().unwrap().to_owned(),
+            bots: meta["bots"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| b.as_str().unwrap().to_owned())
+                .collect(),
+            conversations: meta["conversations"].as_u64().unwrap() as usize,
+        };
+    }
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let loading = file.with_extension("loading");
+    for stale in [&loading, &loading.with_extension("loading-wal")] {
+        let _ = std::fs::remove_file(stale);
+    }
+    println!(
+        "building {} ({conversations} conversations, {} messages), once",
+        file.display(),
+        conversations * MESSAGES
+    );
+    let started = std::time::Instant::now();
+    let (key, bots) = workspace_through_the_api(&loading).await;
+    bulk_load(&loading, &bots, conversations);
+    std::fs::rename(&loading, file).unwrap();
+    std::fs::write(
+        meta_file(file),
+        json!({"key": key, "bots": bots, "conversations": conversations}).to_string(),
+    )
+    .unwrap();
+    println!("built in {:.0} s", started.elapsed().as_secs_f64());
+    ListData {
+        file: file.to_owned(),
+        key,
+        bots,
+        conversations,
+    }
+}
+
+/// Starts the server on the new file (migrations, the first workspace)
+/// and creates the bench key and the bots through the API, so those rows
+/// are exactly what the server writes.
+async fn workspace_through_the_api(file: &Path) -> (String, Vec<String>) {
+    let mock = MockLlm::start(MockConfig::default()).await.unwrap();
+    let url = format!("sqlite://{}", file.display());
+    let log = std::env::temp_dir().join("hania-bench-list-load.log");
+    let server = ServerProcess::start(&url, &mock.base_url(), 0, &[], &log).await;
+    let client = reqwest::Client::new();
+    let (key, first) = bench_key_and_bot(&client, &server.base, BOOTSTRAP_KEY).await;
+    let mut bots = vec![first];
+    for n in 1..BOTS {
+        let answer: Value = client
+            .post(format!("{}/api/v1/bots", server.base))
+            .bearer_auth(&key)
+            .json(&json!({"name": format!("Bench {n}"), "system_prompt": "You are a benchmark."}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        bots.push(answer["data"]["id"].as_str().unwrap().to_owned());
+    }
+    drop(server);
+    (key, bots)
+}
+
+/// The conversations and their messages, in one transaction each,
+/// generated by SQL (a recursive counter) rather than row by row.
+fn bulk_load(file: &Path, bots: &[String], conversations: usize) {
+    let mut db = SqliteConnection::establish(&file.display().to_string()).unwrap();
+    db.batch_execute(
+        "PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;",
+    )
+    .unwrap();
+    let bot_list = bots
+        .iter()
+        .enumerate()
+        .map(|(k, id)| format!("({k}, '{id}')"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let time = |seconds: &str| {
+        format!("strftime('%Y-%m-%d %H:%M:%S', {seconds}, 'unixepoch') || '.000000'")
+    };
+    let start = format!("{FIRST_START} + n.i * {SPACING_SECONDS}");
+    let conversations_sql = format!(
+        "BEGIN;
+        WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {last}),
+        b(k, id) AS (VALUES {bot_list})
+        INSERT INTO conversations (id, workspace_id, bot_id, channel, customer_id,
+            external_call_id, message_count, trace_step_count, started_at, ended_at,
+            last_message_at, last_message_preview, analysis_sentiment, analysis_topic,
+            analysis_outcome)
+        SELECT printf('%08x-0000-4000-8000-%012x', n.i, n.i),
+            (SELECT workspace_id FROM bots WHERE id = b.id), b.id,
+            CASE n.i % 5 WHEN 0 THEN 'web' WHEN 1 THEN 'api' WHEN 2 THEN 'sms'
+                WHEN 3 THEN 'whatsapp' ELSE 'voice' END,
+            'customer-' || (n.i % 50000),
+            CASE WHEN n.i % 5 = 4 THEN 'call-' || n.i END,
+            {MESSAGES}, 0,
+            {started}, {ended}, {ended},
+            'The last message of a benchmark conversation.',
+            CASE WHEN n.i % 5 = 4 THEN CASE (n.i / 5) % 3 WHEN 0 THEN 'positive'
+                WHEN 1 THEN 'neutral' ELSE 'negative' END END,
+            CASE WHEN n.i % 5 = 4 THEN 'topic-' || ((n.i / 5) % 20) END,
+            CASE WHEN n.i % 5 = 4 THEN CASE (n.i / 5) % 2 WHEN 0 THEN 'resolved'
+                ELSE 'escalated' END END
+        FROM n JOIN b ON b.k = n.i % {BOTS};
+        COMMIT;",
+        last = conversations - 1,
+        started = time(&start),
+        ended = time(&format!("{start} + 300")),
+    );
+    db.batch_execute(&conversations_sql).unwrap();
+    let messages_sql = format!(
+        "BEGIN;
+        WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {last})
+        INSERT INTO messages (id, conversation_id, position, role, content, created_at)
+        SELECT printf('%08x-%04x-4000-9000-%012x', n.i / {MESSAGES}, n.i % {MESSAGES}, n.i),
+            printf('%08x-0000-4000-8000-%012x', n.i / {MESSAGES}, n.i / {MESSAGES}),
+            n.i % {MESSAGES} + 1,
+            CASE WHEN n.i % 2 = 0 THEN 'user' ELSE 'assistant' END,
+            'Message ' || (n.i % {MESSAGES} + 1) || ' of a benchmark conversation, as long as a short turn.',
+            {created}
+        FROM n;
+        COMMIT;",
+        last = conversations * MESSAGES - 1,
+        created = time(&format!(
+            "{FIRST_START} + (n.i / {MESSAGES}) * {SPACING_SECONDS} + (n.i % {MESSAGES}) * 30"
+        )),
+    );
+    db.batch_execute(&messages_sql).unwrap();
+    db.batch_execute("PRAGMA journal_mode = WAL;").unwrap();
+}
