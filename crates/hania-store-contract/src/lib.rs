@@ -70,6 +70,7 @@ macro_rules! storage_contract_tests {
             conversations_round_trip_and_are_scoped,
             every_conversation_filter_applies,
             pages_are_newest_first_with_total_count,
+            totals_follow_creations_and_deletions,
             open_conversation_of_an_external_user,
             messages_are_appended_in_order,
             trace_steps_round_trip_every_field,

@@ -169,6 +169,19 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::sql_types::*;
 
+    /// Kept by triggers (migration `000010`); the store only reads it.
+    conversation_counts (workspace_id, bot_id, channel) {
+        workspace_id -> DbUuid,
+        bot_id -> DbUuid,
+        channel -> Text,
+        conversations -> BigInt,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::*;
+
     messages (id) {
         id -> DbUuid,
         conversation_id -> DbUuid,

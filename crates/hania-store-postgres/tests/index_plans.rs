@@ -1,5 +1,8 @@
 //! The conversation list stays index-backed at scale: 100 000 rows, then
-//! `EXPLAIN` of the exact SQL the adapter runs for `bot_id` + `channel`.
+//! `EXPLAIN` of the exact SQL the adapter runs for `bot_id` + `channel`,
+//! `bot_id` alone, and both with `since` (whose total is counted; the
+//! others' totals are kept in `conversation_counts`, read by its key).
+//! The plans for the first, before the totals were kept:
 //!
 //! The plans PostgreSQL 15 chose when this test was written (uuids elided):
 //!
@@ -69,44 +72,83 @@ async fn bot_and_channel_filter_is_served_by_an_index() {
     .execute(&mut conn)
     .await
     .unwrap();
-    diesel::sql_query("ANALYZE conversations")
+    diesel::sql_query("ANALYZE")
         .execute(&mut conn)
         .await
         .unwrap();
 
-    let filter = ConversationFilter {
+    let bot_and_voice = ConversationFilter {
         bot_id: Some(bots[3]),
         channel: Some(Channel::Voice),
         ..Default::default()
     };
-    let (list_sql, count_sql) =
-        list_conversations_sql(Backend::Postgres, ws, &filter, Page::default());
-    let binds = format!("'{ws}', '{}', 'voice'", bots[3]);
-    for (name, sql, args) in [
-        ("list", list_sql, format!("{binds}, 100, 0")),
-        ("count", count_sql, binds.clone()),
-    ] {
-        diesel::sql_query(format!("PREPARE q_{name} AS {sql}"))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        let plan: Vec<PlanLine> = diesel::sql_query(format!("EXPLAIN EXECUTE q_{name}({args})"))
-            .load(&mut conn)
-            .await
-            .unwrap();
-        let plan = plan
-            .into_iter()
-            .map(|p| p.line)
-            .collect::<Vec<_>>()
-            .join("\n");
-        println!("{name} query plan over {ROWS} rows:\n{plan}\n");
-        assert!(
-            !plan.contains("Seq Scan on conversations"),
-            "{name} scans the table:\n{plan}"
-        );
-        assert!(
-            plan.contains("conversations_ws_bot_channel_started"),
-            "{name} misses the index:\n{plan}"
-        );
+    let since = ConversationFilter {
+        since: Some(time::OffsetDateTime::UNIX_EPOCH),
+        ..bot_and_voice.clone()
+    };
+    let bot_only = ConversationFilter {
+        bot_id: Some(bots[3]),
+        ..Default::default()
+    };
+    let (ws_bind, bot_bind) = (format!("'{ws}'"), format!("'{}'", bots[3]));
+    let voice = "'voice'".to_owned();
+    let epoch = "'1970-01-01 00:00:00+00'".to_owned();
+    let kept = "conversation_counts";
+    let cases = [
+        // The total of a bot and a channel is kept, not counted.
+        (
+            "bot_voice",
+            bot_and_voice,
+            vec![ws_bind.clone(), bot_bind.clone(), voice.clone()],
+            "conversations_ws_bot_channel_started",
+            kept,
+        ),
+        (
+            "bot",
+            bot_only,
+            vec![ws_bind.clone(), bot_bind.clone()],
+            "conversations_ws_bot_started",
+            kept,
+        ),
+        (
+            "since",
+            since,
+            vec![ws_bind, bot_bind, voice, epoch],
+            "conversations_ws_bot_channel_started",
+            "conversations_ws_bot_channel_started",
+        ),
+    ];
+    for (case, filter, binds, list_index, count_index) in cases {
+        let (list_sql, count_sql) =
+            list_conversations_sql(Backend::Postgres, ws, &filter, Page::default());
+        let binds = binds.join(", ");
+        for (name, sql, args, index) in [
+            ("list", list_sql, format!("{binds}, 100, 0"), list_index),
+            ("count", count_sql, binds.clone(), count_index),
+        ] {
+            diesel::sql_query(format!("PREPARE q_{case}_{name} AS {sql}"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            let plan: Vec<PlanLine> =
+                diesel::sql_query(format!("EXPLAIN EXECUTE q_{case}_{name}({args})"))
+                    .load(&mut conn)
+                    .await
+                    .unwrap();
+            let plan = plan
+                .into_iter()
+                .map(|p| p.line)
+                .collect::<Vec<_>>()
+                .join("\n");
+            println!("{case} {name} query plan over {ROWS} rows:\n{plan}\n");
+            assert!(
+                !plan.contains("Seq Scan on conversations"),
+                "{case} {name} scans the table:\n{plan}"
+            );
+            assert!(
+                plan.contains(index),
+                "{case} {name} misses {index}:\n{plan}"
+            );
+        }
     }
 }

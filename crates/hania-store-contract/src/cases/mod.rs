@@ -3,6 +3,7 @@
 mod agent_runs;
 mod bot_tools;
 mod bots;
+mod conversation_totals;
 mod conversations;
 mod holds;
 mod idempotency;
@@ -18,6 +19,7 @@ mod workspaces;
 pub use agent_runs::*;
 pub use bot_tools::*;
 pub use bots::*;
+pub use conversation_totals::*;
 pub use conversations::*;
 pub use holds::*;
 pub use idempotency::*;
