@@ -89,7 +89,7 @@ where
 }
 
 /// POSTs `body` with `key` (if any) and checks the answer is a success.
-async fn post(
+pub async fn post(
     client: &reqwest::Client,
     url: &str,
     key: Option<&str>,
@@ -105,7 +105,7 @@ async fn post(
 }
 
 /// POSTs `body` and returns the JSON answer's `data.<field>` as text.
-async fn created(
+pub async fn created(
     client: &reqwest::Client,
     url: &str,
     key: &str,

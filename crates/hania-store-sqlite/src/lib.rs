@@ -36,7 +36,7 @@ const CONNECTION_PRAGMAS: &str =
     "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 15000; PRAGMA synchronous = NORMAL;";
 
 /// The pool's connections never checkpoint in a request's `COMMIT`: the
-/// store's own task does (see [`spawn_checkpointer`]).
+/// store's own task does (see [`spawn_maintenance`]).
 const POOL_PRAGMAS: &str = "PRAGMA wal_autocheckpoint = 0;";
 
 /// How often the checkpoint task copies the WAL into the database file.
@@ -148,16 +148,17 @@ pub async fn connect(url: &str) -> Result<DieselStore, SqliteSetupError> {
         .max_size(POOL_SIZE)
         .build()
         .map_err(|e| open_error(&path, e))?;
-    spawn_checkpointer(&pool);
+    spawn_maintenance(&pool);
     Ok(DieselStore::new(DbPool::Sqlite(pool)))
 }
 
-/// Checkpoints the WAL every [`CHECKPOINT_EVERY`] (`PASSIVE`: it copies
-/// what no reader still needs and never waits for one) on a connection of
-/// the pool, in a blocking task of its own, so no request's `COMMIT` pays
-/// for copying pages into the file; and refreshes the planner's
-/// statistics every [`REFRESH_EVERY`]. It stops when the pool is gone.
-fn spawn_checkpointer(pool: &Pool<SqliteConn>) {
+/// The store's maintenance task: checkpoints the WAL every
+/// [`CHECKPOINT_EVERY`] (`PASSIVE`: it copies what no reader still needs
+/// and never waits for one) on a connection of the pool, in a blocking
+/// task of its own, so no request's `COMMIT` pays for copying pages into
+/// the file; and refreshes the planner's statistics every
+/// [`REFRESH_EVERY`]. It stops when the pool is gone.
+fn spawn_maintenance(pool: &Pool<SqliteConn>) {
     let weak = pool.weak();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(CHECKPOINT_EVERY);

@@ -12,7 +12,7 @@ use hania_mock_llm::{MockConfig, MockLlm};
 use serde_json::{Value, json};
 
 use super::process::{BOOTSTRAP_KEY, ServerProcess};
-use crate::load::bench_key_and_bot;
+use crate::load::{bench_key_and_bot, created};
 
 /// Bots in the data set (conversations are dealt to them in turn).
 const BOTS: usize = 10;
@@ -119,17 +119,9 @@ async fn workspace_through_the_api(file: &Path) -> (String, Vec<String>) {
     let (key, first) = bench_key_and_bot(&client, &server.base, BOOTSTRAP_KEY).await;
     let mut bots = vec![first];
     for n in 1..BOTS {
-        let answer: Value = client
-            .post(format!("{}/api/v1/bots", server.base))
-            .bearer_auth(&key)
-            .json(&json!({"name": format!("Bench {n}"), "system_prompt": "You are a benchmark."}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        bots.push(answer["data"]["id"].as_str().unwrap().to_owned());
+        let body = json!({"name": format!("Bench {n}"), "system_prompt": "You are a benchmark."});
+        let url = format!("{}/api/v1/bots", server.base);
+        bots.push(created(&client, &url, &key, body, "id").await);
     }
     drop(server);
     (key, bots)

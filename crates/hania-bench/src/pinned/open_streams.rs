@@ -16,7 +16,7 @@ use serde_json::json;
 use tokio::sync::{mpsc, watch};
 
 use super::{Setup, setup, verdict};
-use crate::load::quantile_ms;
+use crate::load::{post, quantile_ms};
 
 /// Streams opened at a time before waiting for their first tokens (so
 /// the listen backlog never overflows).
@@ -62,15 +62,7 @@ async fn hold_stream(
 ) {
     let (client, url, key, bot) = setup;
     let body = json!({"bot_id": bot, "message": "ping", "external_user_id": format!("open-{n}")});
-    let response = client
-        .post(&url)
-        .bearer_auth(&key)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success(), "{}", response.status());
-    let mut stream = response.bytes_stream();
+    let mut stream = post(&client, &url, Some(&key), &body).await.bytes_stream();
     let mut seen = String::new();
     let mut reported = false;
     loop {

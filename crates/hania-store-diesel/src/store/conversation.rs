@@ -320,7 +320,8 @@ impl ConversationStore for DieselStore {
 }
 
 /// The SQL (placeholders, no bind values) the list query and its total
-/// (counted, or added up from the kept counts) run for a filter, so tests can `EXPLAIN` exactly what the adapter executes.
+/// (counted, or added up from the kept counts) run for a filter, so tests
+/// can `EXPLAIN` exactly what the adapter executes.
 /// Bind order: workspace, then the filter's set fields in
 /// [`ConversationFilter`] field order, then limit and offset.
 #[doc(hidden)]
