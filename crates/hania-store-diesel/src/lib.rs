@@ -18,12 +18,14 @@ pub mod rows;
 pub mod schema;
 pub mod sql_types;
 mod store;
+pub mod writer;
 
 #[doc(hidden)]
 pub use store::list_conversations_sql;
 
 use conn::{DbPool, PooledConn};
 use hania_domain::ports::StoreError;
+use writer::SqliteWriter;
 
 /// The database behind a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,12 +40,25 @@ pub enum Backend {
 #[derive(Clone)]
 pub struct DieselStore {
     pool: DbPool,
+    /// SQLite's group-commit writer: the turns' write transactions go
+    /// through it instead of a pool connection each.
+    writer: Option<SqliteWriter>,
 }
 
 impl DieselStore {
-    /// Wraps a ready (migrated) pool.
+    /// Wraps a ready (migrated) pool; every transaction runs on a pool
+    /// connection.
     pub fn new(pool: DbPool) -> Self {
-        Self { pool }
+        Self { pool, writer: None }
+    }
+
+    /// Wraps a ready SQLite pool and the writer the turns' transactions
+    /// are committed through (see [`writer`]).
+    pub fn with_writer(pool: DbPool, writer: SqliteWriter) -> Self {
+        Self {
+            pool,
+            writer: Some(writer),
+        }
     }
 
     /// The pool, for backend-specific maintenance and tests.

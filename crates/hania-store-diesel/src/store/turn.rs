@@ -164,44 +164,56 @@ macro_rules! record_turn_tx {
 }
 
 /// Runs a transaction body (one of the macros above) on whichever backend
-/// the connection belongs to; `$input` is cloned into SQLite's blocking
-/// task. Evaluates to `Result<output, StoreError>`.
+/// the store runs on: PostgreSQL on a pool connection, SQLite through the
+/// group-commit writer (or, for a store built without one, on a pool
+/// connection in one blocking task); `$input` is cloned into SQLite's
+/// thread. Evaluates to `Result<output, StoreError>`.
 macro_rules! run_tx {
-    ($conn:expr, $input:expr, $body:ident) => {
-        match $conn {
-            PooledConn::Postgres(object) => {
-                use diesel_async::{AsyncConnection, RunQueryDsl};
-                let c: &mut diesel_async::AsyncPgConnection = &mut **object;
-                c.transaction(async |c| $body!(c, $input; .await))
-                    .await
-                    .map_err(StoreError::from)
-            }
-            PooledConn::Sqlite(object) => {
+    ($store:expr, $input:expr, $body:ident) => {{
+        let store: &DieselStore = $store;
+        match &store.writer {
+            Some(writer) => {
                 let input = $input.clone();
-                object
-                    .spawn_blocking(move |c| {
-                        use diesel::{Connection, RunQueryDsl};
-                        Ok(c.transaction(|c| $body!(c, &input;)))
+                writer
+                    .write(move |c| {
+                        use diesel::RunQueryDsl;
+                        $body!(c, &input;)
                     })
                     .await
-                    .map_err(|error| StoreError::from(DbError::from(error)))
-                    .and_then(|result| result.map_err(StoreError::from))
             }
+            None => match &mut store.conn().await? {
+                PooledConn::Postgres(object) => {
+                    use diesel_async::{AsyncConnection, RunQueryDsl};
+                    let c: &mut diesel_async::AsyncPgConnection = &mut **object;
+                    c.transaction(async |c| $body!(c, $input; .await))
+                        .await
+                        .map_err(StoreError::from)
+                }
+                PooledConn::Sqlite(object) => {
+                    let input = $input.clone();
+                    object
+                        .spawn_blocking(move |c| {
+                            use diesel::{Connection, RunQueryDsl};
+                            Ok(c.transaction(|c| $body!(c, &input;)))
+                        })
+                        .await
+                        .map_err(|error| StoreError::from(DbError::from(error)))
+                        .and_then(|result| result.map_err(StoreError::from))
+                }
+            },
         }
-    };
+    }};
 }
 
 #[async_trait]
 impl TurnStore for DieselStore {
     async fn open_turn(&self, turn: &OpenTurn) -> Result<Vec<Message>, StoreError> {
-        let mut conn = self.conn().await?;
-        let rows = run_tx!(&mut conn, turn, open_turn_tx)?;
+        let rows = run_tx!(self, turn, open_turn_tx)?;
         rows.into_iter().map(Message::try_from).collect()
     }
 
     async fn record_turn(&self, turn: &TurnRecord) -> Result<RecordedTurn, StoreError> {
-        let mut conn = self.conn().await?;
-        let (messages, steps, ledger) = run_tx!(&mut conn, turn, record_turn_tx)?;
+        let (messages, steps, ledger) = run_tx!(self, turn, record_turn_tx)?;
         Ok(RecordedTurn {
             messages: messages
                 .into_iter()
