@@ -72,6 +72,7 @@ macro_rules! storage_contract_tests {
             pages_are_newest_first_with_total_count,
             totals_follow_creations_and_deletions,
             open_conversation_of_an_external_user,
+            turn_start_reads_agree_with_the_separate_reads,
             messages_are_appended_in_order,
             trace_steps_round_trip_every_field,
             delete_cascades_but_keeps_ledger_amounts,

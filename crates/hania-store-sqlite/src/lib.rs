@@ -11,6 +11,7 @@
 //! rather than hit a lock-upgrade deadlock.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::sqlite::SqliteConnection;
@@ -23,8 +24,6 @@ use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 pub use hania_store_diesel::DieselStore;
-
-mod maintenance;
 use hania_store_diesel::conn::{DbPool, SqliteConn};
 use hania_store_diesel::writer::SqliteWriter;
 
@@ -38,8 +37,22 @@ const CONNECTION_PRAGMAS: &str =
     "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 15000; PRAGMA synchronous = NORMAL;";
 
 /// The pool's connections never checkpoint in a request's `COMMIT`: the
-/// store's maintenance thread does (see [`maintenance`]).
+/// store's own task does (see [`spawn_maintenance`]).
 const POOL_PRAGMAS: &str = "PRAGMA wal_autocheckpoint = 0;";
+
+/// How often the checkpoint task copies the WAL into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Refreshes the planner's statistics of every table that needs it,
+/// reading at most about a thousand rows per index (so it stays quick at
+/// millions of rows). Without them SQLite guesses, and walks the newest
+/// first index of a million conversations for one external call id.
+/// Run before the pool's connections open (they load the statistics),
+/// and every [`REFRESH_EVERY`] by the maintenance task.
+const REFRESH_STATISTICS: &str = "PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;";
+
+/// How often the maintenance task refreshes the statistics.
+const REFRESH_EVERY: Duration = Duration::from_secs(3600);
 
 /// Connections in the pool. Readers run in parallel under WAL; writers
 /// queue on SQLite's lock.
@@ -99,7 +112,7 @@ pub async fn migrate(path: &Path) -> Result<(), SqliteSetupError> {
             .map_err(|e| open_error(&path, e))?;
         conn.run_pending_migrations(MIGRATIONS)
             .map_err(|e| SqliteSetupError::Migrate(e.to_string()))?;
-        conn.batch_execute(maintenance::REFRESH_STATISTICS)
+        conn.batch_execute(REFRESH_STATISTICS)
             .map_err(|e| open_error(&path, e))?;
         Ok(())
     })
@@ -136,12 +149,8 @@ pub async fn connect(url: &str) -> Result<DieselStore, SqliteSetupError> {
         .max_size(POOL_SIZE)
         .build()
         .map_err(|e| open_error(&path, e))?;
+    spawn_maintenance(&pool);
     let file = path.to_string_lossy().into_owned();
-    let maintained = file.clone();
-    let weak = pool.weak();
-    let alive = Box::new(move || weak.upgrade().is_some());
-    maintenance::start(alive, Box::new(move || open_connection(&maintained)))
-        .map_err(|e| open_error(&path, e))?;
     let writer = SqliteWriter::start(Box::new(move || open_writer(&file)))
         .map_err(|e| open_error(&path, e))?;
     Ok(DieselStore::with_writer(DbPool::Sqlite(pool), writer))
@@ -153,21 +162,48 @@ pub async fn connect(url: &str) -> Result<DieselStore, SqliteSetupError> {
 /// of turns spilled it to a temporary file a `pwrite` at a time.
 const WRITER_PRAGMAS: &str = "PRAGMA temp_store = MEMORY;";
 
-/// A connection with the pool's settings, outside the pool.
-fn open_connection(file: &str) -> Result<SqliteConnection, ConnectionError> {
+/// The group-commit writer's connection, with the pool's settings.
+fn open_writer(file: &str) -> Result<SqliteConnection, ConnectionError> {
     let mut conn = SqliteConnection::establish(file)?;
     conn.batch_execute(CONNECTION_PRAGMAS)
         .and_then(|()| conn.batch_execute(POOL_PRAGMAS))
+        .and_then(|()| conn.batch_execute(WRITER_PRAGMAS))
         .map_err(ConnectionError::CouldntSetupConfiguration)?;
     Ok(conn)
 }
 
-/// The group-commit writer's connection.
-fn open_writer(file: &str) -> Result<SqliteConnection, ConnectionError> {
-    let mut conn = open_connection(file)?;
-    conn.batch_execute(WRITER_PRAGMAS)
-        .map_err(ConnectionError::CouldntSetupConfiguration)?;
-    Ok(conn)
+/// The store's maintenance task: checkpoints the WAL every
+/// [`CHECKPOINT_EVERY`] (`PASSIVE`: it copies what no reader still needs
+/// and never waits for one) on a connection of the pool, in a blocking
+/// task of its own, so no request's `COMMIT` pays for copying pages into
+/// the file; and refreshes the planner's statistics every
+/// [`REFRESH_EVERY`]. It stops when the pool is gone.
+fn spawn_maintenance(pool: &Pool<SqliteConn>) {
+    let weak = pool.weak();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut refreshed = tokio::time::Instant::now();
+        loop {
+            tick.tick().await;
+            let Some(pool) = weak.upgrade() else {
+                return;
+            };
+            let Ok(mut conn) = pool.get().await else {
+                continue;
+            };
+            drop(pool);
+            if let Err(error) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE);").await {
+                tracing::warn!(%error, "WAL checkpoint failed");
+            }
+            if refreshed.elapsed() >= REFRESH_EVERY {
+                refreshed = tokio::time::Instant::now();
+                if let Err(error) = conn.batch_execute(REFRESH_STATISTICS).await {
+                    tracing::warn!(%error, "refreshing the planner's statistics failed");
+                }
+            }
+        }
+    });
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ mod telephony;
 mod tool_executor;
 mod tool_store;
 mod turn_observer;
+mod turn_reads;
 mod workspace_store;
 
 pub use agent_run_store::*;
@@ -39,6 +40,7 @@ pub use telephony::*;
 pub use tool_executor::*;
 pub use tool_store::*;
 pub use turn_observer::*;
+pub use turn_reads::*;
 pub use workspace_store::*;
 
 /// Every storage port, implemented by one adapter (SQLite or PostgreSQL).
@@ -55,6 +57,7 @@ pub trait Storage:
     + TraceStore
     + LedgerStore
     + TurnStore
+    + TurnReads
     + IdempotencyStore
     + StoreHealth
     + ServerSecretStore
@@ -77,6 +80,7 @@ impl<T> Storage for T where
         + TraceStore
         + LedgerStore
         + TurnStore
+        + TurnReads
         + IdempotencyStore
         + StoreHealth
         + ServerSecretStore

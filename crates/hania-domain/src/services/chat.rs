@@ -1,7 +1,6 @@
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
-use futures::future::join;
 use time::OffsetDateTime;
 
 use super::chat_prompt::build_prompt;
@@ -13,7 +12,7 @@ use crate::completion::CompletionRequest;
 use crate::conversation::{Channel, Conversation, NewConversation};
 use crate::ids::{MessageId, WorkspaceId};
 use crate::message::{NewMessage, Role};
-use crate::ports::{StoreConflict, StoreError, Unobserved};
+use crate::ports::{BotKey, ConversationKey, StoreConflict, StoreError, Unobserved};
 use crate::services::Resource;
 use crate::slug::validate_slug;
 use crate::turn::{OpenTurn, TurnConversation};
@@ -72,36 +71,20 @@ impl ChatService {
         T::from(self.ports.ids.new_id())
     }
 
-    /// The existing conversation the turn continues, if any (nothing is
-    /// created here).
-    async fn resolve(
-        &self,
-        ws: WorkspaceId,
-        bot: &Bot,
-        req: &ChatRequest,
-    ) -> Result<Option<Conversation>, ChatError> {
-        if let Some(id) = req.conversation_id {
-            let conversation = self
-                .ports
-                .conversations
-                .get_conversation(ws, id)
-                .await
-                .map_err(not_found(Resource::Conversation))?;
-            if conversation.bot_id != bot.id {
-                return Err(ChatError::NotFound(Resource::Conversation));
-            }
-            return Ok(Some(conversation));
-        }
-        if req.new_conversation {
-            return Ok(None);
-        }
-        match &req.external_user_id {
-            Some(user) => Ok(self
-                .ports
-                .conversations
-                .find_open_conversation(ws, bot.id, req.channel, user)
-                .await?),
-            None => Ok(None),
+    /// Which stored conversation the turn continues (nothing is created
+    /// here).
+    fn conversation_key<'r>(req: &'r ChatRequest) -> ConversationKey<'r> {
+        match (
+            req.conversation_id,
+            req.new_conversation,
+            &req.external_user_id,
+        ) {
+            (Some(id), _, _) => ConversationKey::Id(id),
+            (None, true, _) | (None, false, None) => ConversationKey::New,
+            (None, false, Some(user)) => ConversationKey::Open {
+                channel: req.channel,
+                customer_id: user,
+            },
         }
     }
 
@@ -167,29 +150,35 @@ impl ChatService {
         if let Some(user) = &req.external_user_id {
             check_text("external_user_id", user, 256)?;
         }
-        let bot = async {
-            match &req.bot {
-                BotRef::Id(id) => self.ports.bots.get_bot(ws, *id).await,
-                // Slugs are stored lower-case; clients may not type them so.
-                // Text that is no valid slug (a NUL byte, say) names no
-                // bot and never reaches the store.
-                BotRef::Slug(slug) => {
-                    let slug = slug.trim().to_ascii_lowercase();
-                    match validate_slug(&slug) {
-                        Ok(()) => self.ports.bots.get_bot_by_slug(ws, &slug).await,
-                        Err(_) => Err(StoreError::NotFound),
-                    }
-                }
-            }
+        // Slugs are stored lower-case; clients may not type them so. Text
+        // that is no valid slug (a NUL byte, say) names no bot and never
+        // reaches the store.
+        let slug = match &req.bot {
+            BotRef::Id(_) => None,
+            BotRef::Slug(slug) => Some(slug.trim().to_ascii_lowercase()),
         };
-        // The billing account is read alongside the bot (one round trip
-        // less); it is checked only if the turn goes to the model.
-        let (bot, billing) = join(bot, self.ports.billing.get_billing(ws)).await;
-        let bot = bot.map_err(not_found(Resource::Bot))?;
+        let bot_key = match (&req.bot, &slug) {
+            (BotRef::Id(id), _) => BotKey::Id(*id),
+            (_, Some(slug)) if validate_slug(slug).is_ok() => BotKey::Slug(slug),
+            _ => return Err(ChatError::NotFound(Resource::Bot)),
+        };
+        // The bot, the billing account (checked only if the turn goes to
+        // the model) and the conversation, in one read.
+        let start = self
+            .ports
+            .reads
+            .read_turn_start(ws, bot_key, Self::conversation_key(&req))
+            .await?;
+        let bot = start.bot.ok_or(ChatError::NotFound(Resource::Bot))?;
         if !bot.is_active() {
             return Err(ChatError::BotInactive);
         }
-        let mut existing = self.resolve(ws, &bot, &req).await?;
+        let mut existing = match (req.conversation_id, start.conversation) {
+            (Some(_), Some(conversation)) if conversation.bot_id == bot.id => Some(conversation),
+            (Some(_), _) => return Err(ChatError::NotFound(Resource::Conversation)),
+            (None, found) => found,
+        };
+        let billing = start.billing.ok_or(StoreError::NotFound);
         let now = self.ports.clock.now();
         // An agent run is work, not a chat: it is never greeted.
         let greeting = bot

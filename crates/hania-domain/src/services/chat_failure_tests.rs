@@ -105,6 +105,10 @@ async fn foreign_conversations_inactive_bots_and_bad_input_are_refused() {
         b.status = crate::bot::BotStatus::Inactive;
         Ok(b)
     });
+    // Read with the bot, in the same trip to the store.
+    m.conversations
+        .expect_find_open_conversation()
+        .returning(|_, _, _, _| Ok(None));
     assert!(matches!(
         service(m).send(WS, request()).await,
         Err(ChatError::BotInactive)

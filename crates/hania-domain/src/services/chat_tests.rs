@@ -1,3 +1,4 @@
+use crate::ports::{BotStore, ConversationStore, SeparateTurnReads, WorkspaceStore};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -103,11 +104,19 @@ fn service(mocks: Mocks) -> ChatService {
         prompt_per_million: Money(1_000_000),
         completion_per_million: Money(2_000_000),
     };
+    let bots: Arc<dyn BotStore> = Arc::new(mocks.bots);
+    let billing: Arc<dyn WorkspaceStore> = Arc::new(mocks.billing);
+    let conversations: Arc<dyn ConversationStore> = Arc::new(mocks.conversations);
     ChatService::new(
         ChatPorts {
-            bots: Arc::new(mocks.bots),
-            conversations: Arc::new(mocks.conversations),
-            billing: Arc::new(mocks.billing),
+            reads: Arc::new(SeparateTurnReads::new(
+                bots.clone(),
+                billing.clone(),
+                conversations.clone(),
+            )),
+            bots,
+            conversations,
+            billing,
             turns: Arc::new(mocks.turns),
             provider: Arc::new(provider),
             clock: stopped_clock(),

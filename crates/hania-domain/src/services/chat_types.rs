@@ -13,7 +13,7 @@ use crate::money::ModelPrice;
 use crate::ports::{
     AgentRunStore, BotStore, BotToolStore, CallStore, Clock, ConversationStore, HookStore,
     IdGenerator, JobStore, MessageStore, ModelProvider, StoreError, Timer, ToolExecutor, ToolStore,
-    TraceStore, TurnStore, WorkspaceStore,
+    TraceStore, TurnReads, TurnStore, WorkspaceStore,
 };
 use crate::services::Resource;
 use crate::validation::ValidationError;
@@ -139,6 +139,8 @@ pub struct ChatPorts {
     pub conversations: Arc<dyn ConversationStore>,
     pub billing: Arc<dyn WorkspaceStore>,
     pub turns: Arc<dyn TurnStore>,
+    /// The bot, billing account and conversation a turn starts with.
+    pub reads: Arc<dyn TurnReads>,
     pub provider: Arc<dyn ModelProvider>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn IdGenerator>,

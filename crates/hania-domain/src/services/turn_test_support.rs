@@ -2,6 +2,7 @@
 //! or agent), scripted provider answers, observers, timers and tool
 //! executors with the behaviours the loop must cope with.
 
+use crate::ports::{BotStore, ConversationStore, SeparateTurnReads, WorkspaceStore};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -96,11 +97,19 @@ impl Harness {
     pub fn service(self) -> ChatService {
         let mut provider = self.provider;
         provider.expect_name().return_const("mock".to_owned());
+        let bots: Arc<dyn BotStore> = Arc::new(self.bots);
+        let billing: Arc<dyn WorkspaceStore> = Arc::new(self.billing);
+        let conversations: Arc<dyn ConversationStore> = Arc::new(self.conversations);
         ChatService::new(
             ChatPorts {
-                bots: Arc::new(self.bots),
-                conversations: Arc::new(self.conversations),
-                billing: Arc::new(self.billing),
+                reads: Arc::new(SeparateTurnReads::new(
+                    bots.clone(),
+                    billing.clone(),
+                    conversations.clone(),
+                )),
+                bots,
+                conversations,
+                billing,
                 turns: Arc::new(self.turns),
                 provider: Arc::new(provider),
                 clock: stopped_clock(),

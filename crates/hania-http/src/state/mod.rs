@@ -102,6 +102,7 @@ impl AppState {
             chat_settings.default_model.clone(),
         );
         let chat_ports = ChatPorts {
+            reads: store.clone(),
             bots: store.clone(),
             conversations: store.clone(),
             billing: store.clone(),

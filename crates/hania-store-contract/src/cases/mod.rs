@@ -13,6 +13,7 @@ mod messages;
 mod open_turns;
 mod rate_limits;
 mod tools;
+mod turn_reads;
 mod turns;
 mod workspaces;
 
@@ -29,6 +30,7 @@ pub use messages::*;
 pub use open_turns::*;
 pub use rate_limits::*;
 pub use tools::*;
+pub use turn_reads::*;
 pub use turns::*;
 pub use workspaces::*;
 

@@ -17,4 +17,5 @@ mod rate_limit;
 mod secret;
 mod tool;
 mod turn;
+mod turn_reads;
 mod workspace;

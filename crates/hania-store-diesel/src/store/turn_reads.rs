@@ -1,0 +1,133 @@
+//! [`TurnReads`]: the bot, the billing account and the conversation a turn
+//! starts with, in one trip: on SQLite one blocking task runs the three
+//! queries on one pool connection (instead of three hops to the blocking
+//! pool, each a thread switch and a read transaction that starts with an
+//! emptied page cache); on PostgreSQL one connection runs them in turn.
+//!
+//! The body is written once, in a macro taking the `.await` to put after
+//! each query, like the turn's transactions (`turn.rs`).
+
+use async_trait::async_trait;
+use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
+use hania_domain::conversation::Channel;
+use hania_domain::ids::{BotId, ConversationId, WorkspaceId};
+use hania_domain::ports::{BotKey, ConversationKey, StoreError, TurnReads, TurnStart};
+
+use crate::DieselStore;
+use crate::conn::{DbError, PooledConn};
+use crate::rows::bot::BotRow;
+use crate::rows::conversation::ConversationRow;
+use crate::rows::workspace::BillingRow;
+use crate::schema::{billing_accounts, bots, conversations};
+use crate::sql_types::sql_id;
+
+/// [`BotKey`], owned (it crosses into SQLite's blocking task).
+enum BotLookup {
+    Id(BotId),
+    Slug(String),
+}
+
+/// [`ConversationKey`], owned.
+enum ConversationLookup {
+    New,
+    Id(ConversationId),
+    Open {
+        channel: Channel,
+        customer_id: String,
+    },
+}
+
+type Rows = (Option<BotRow>, Option<BillingRow>, Option<ConversationRow>);
+
+/// The three reads; evaluates to `Result<Rows, DbError>`.
+macro_rules! turn_start_reads {
+    ($c:ident, $ws:expr, $bot:expr, $conversation:expr; $($aw:tt)*) => {{
+        let ws: WorkspaceId = $ws;
+        let bot: Option<BotRow> = match $bot {
+            BotLookup::Id(id) => bots::table
+                .filter(bots::id.eq(sql_id(*id)))
+                .filter(bots::workspace_id.eq(sql_id(ws)))
+                .select(BotRow::as_select())
+                .first($c) $($aw)*
+                .optional()?,
+            BotLookup::Slug(slug) => bots::table
+                .filter(bots::workspace_id.eq(sql_id(ws)))
+                .filter(bots::slug.eq(slug.as_str()))
+                .select(BotRow::as_select())
+                .first($c) $($aw)*
+                .optional()?,
+        };
+        let billing: Option<BillingRow> = billing_accounts::table
+            .find(sql_id(ws))
+            .select(BillingRow::as_select())
+            .first($c) $($aw)*
+            .optional()?;
+        let conversation: Option<ConversationRow> = match (&bot, $conversation) {
+            (None, _) | (_, ConversationLookup::New) => None,
+            (Some(_), ConversationLookup::Id(id)) => conversations::table
+                .filter(conversations::id.eq(sql_id(*id)))
+                .filter(conversations::workspace_id.eq(sql_id(ws)))
+                .select(ConversationRow::as_select())
+                .first($c) $($aw)*
+                .optional()?,
+            (Some(bot), ConversationLookup::Open { channel, customer_id }) => conversations::table
+                .filter(conversations::workspace_id.eq(sql_id(ws)))
+                .filter(conversations::bot_id.eq(bot.id.clone()))
+                .filter(conversations::channel.eq(channel.as_str()))
+                .filter(conversations::customer_id.eq(customer_id.as_str()))
+                .filter(conversations::ended_at.is_null())
+                .order((conversations::started_at.desc(), conversations::id.desc()))
+                .select(ConversationRow::as_select())
+                .first($c) $($aw)*
+                .optional()?,
+        };
+        Ok::<Rows, DbError>((bot, billing, conversation))
+    }};
+}
+
+#[async_trait]
+impl TurnReads for DieselStore {
+    async fn read_turn_start(
+        &self,
+        workspace: WorkspaceId,
+        bot: BotKey<'_>,
+        conversation: ConversationKey<'_>,
+    ) -> Result<TurnStart, StoreError> {
+        let bot = match bot {
+            BotKey::Id(id) => BotLookup::Id(id),
+            BotKey::Slug(slug) => BotLookup::Slug(slug.to_owned()),
+        };
+        let conversation = match conversation {
+            ConversationKey::New => ConversationLookup::New,
+            ConversationKey::Id(id) => ConversationLookup::Id(id),
+            ConversationKey::Open {
+                channel,
+                customer_id,
+            } => ConversationLookup::Open {
+                channel,
+                customer_id: customer_id.to_owned(),
+            },
+        };
+        let mut conn = self.conn().await?;
+        let (bot, billing, conversation) = match &mut conn {
+            PooledConn::Postgres(object) => {
+                use diesel_async::RunQueryDsl;
+                let c: &mut diesel_async::AsyncPgConnection = object;
+                async { turn_start_reads!(c, workspace, &bot, &conversation; .await) }.await?
+            }
+            PooledConn::Sqlite(object) => object
+                .spawn_blocking(move |c| {
+                    use diesel::RunQueryDsl;
+                    let mut read = || turn_start_reads!(c, workspace, &bot, &conversation;);
+                    Ok(read())
+                })
+                .await
+                .map_err(DbError::from)??,
+        };
+        Ok(TurnStart {
+            bot: bot.map(TryInto::try_into).transpose()?,
+            billing: billing.map(TryInto::try_into).transpose()?,
+            conversation: conversation.map(TryInto::try_into).transpose()?,
+        })
+    }
+}
