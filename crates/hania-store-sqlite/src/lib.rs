@@ -42,9 +42,8 @@ const POOL_PRAGMAS: &str = "PRAGMA wal_autocheckpoint = 0;";
 
 /// How often the checkpoint task copies the WAL into the database file.
 /// Under load, the longer the WAL a checkpoint copies, the longer the
-/// turns around it stall (its `fsync`s, and the first commit after the
-/// WAL restarts fsyncing its header): at 5 s the paced bench's p50 was
-/// 200 ms; 100 ms beat 500 ms in three pairs of runs.
+/// turns around it stall: at 5 s the paced bench's p50 was 200 ms;
+/// 100 ms beat 500 ms in three pairs of runs (docs/benchmarks.md).
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
 
 /// Refreshes the planner's statistics of every table that needs it,
