@@ -46,8 +46,9 @@ pub struct DieselStore {
 }
 
 impl DieselStore {
-    /// Wraps a ready (migrated) pool; every transaction runs on a pool
-    /// connection.
+    /// Wraps a ready (migrated) pool: every transaction runs on a pool
+    /// connection. For PostgreSQL; a SQLite store needs its writer
+    /// ([`DieselStore::with_writer`]) to record turns.
     pub fn new(pool: DbPool) -> Self {
         Self { pool, writer: None }
     }

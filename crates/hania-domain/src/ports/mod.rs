@@ -22,6 +22,8 @@ mod tool_executor;
 mod tool_store;
 mod turn_observer;
 mod turn_reads;
+#[cfg(any(test, feature = "mock"))]
+mod turn_reads_separate;
 mod workspace_store;
 
 pub use agent_run_store::*;
@@ -41,6 +43,8 @@ pub use tool_executor::*;
 pub use tool_store::*;
 pub use turn_observer::*;
 pub use turn_reads::*;
+#[cfg(any(test, feature = "mock"))]
+pub use turn_reads_separate::*;
 pub use workspace_store::*;
 
 /// Every storage port, implemented by one adapter (SQLite or PostgreSQL).

@@ -1,8 +1,6 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 
-use super::{BotStore, ConversationStore, StoreError, WorkspaceStore};
+use super::StoreError;
 use crate::billing::BillingAccount;
 use crate::bot::Bot;
 use crate::conversation::{Channel, Conversation};
@@ -25,7 +23,8 @@ pub enum ConversationKey<'a> {
     /// By id.
     Id(ConversationId),
     /// The newest open conversation of the bot with this customer on this
-    /// channel (the rule of [`ConversationStore::find_open_conversation`]).
+    /// channel (the rule of
+    /// [`find_open_conversation`](super::ConversationStore::find_open_conversation)).
     Open {
         /// The channel.
         channel: Channel,
@@ -53,13 +52,15 @@ pub trait TurnReads: Send + Sync {
     /// Reads the bot, the workspace's billing account and the
     /// conversation the turn continues.
     ///
-    /// Implementations MUST return exactly what [`BotStore::get_bot`] (or
-    /// [`BotStore::get_bot_by_slug`]), [`WorkspaceStore::get_billing`],
-    /// and [`ConversationStore::get_conversation`] (for `Id`, of any bot
-    /// of the workspace: the caller checks the bot) or
-    /// [`ConversationStore::find_open_conversation`] (for `Open`, of the
-    /// bot found) would, with a missing row as `None`; and MUST NOT look
-    /// for a conversation when the bot is missing.
+    /// Implementations MUST return exactly what
+    /// [`get_bot`](super::BotStore::get_bot) (or
+    /// [`get_bot_by_slug`](super::BotStore::get_bot_by_slug)),
+    /// [`get_billing`](super::WorkspaceStore::get_billing), and
+    /// [`get_conversation`](super::ConversationStore::get_conversation)
+    /// (for `Id`, of any bot of the workspace: the caller checks the bot)
+    /// or [`find_open_conversation`](super::ConversationStore::find_open_conversation)
+    /// (for `Open`, of the bot found) would, with a missing row as `None`;
+    /// and MUST NOT look for a conversation when the bot is missing.
     ///
     /// # Errors
     /// Only for a store that fails, never for a missing row.
@@ -69,79 +70,4 @@ pub trait TurnReads: Send + Sync {
         bot: BotKey<'_>,
         conversation: ConversationKey<'_>,
     ) -> Result<TurnStart, StoreError>;
-}
-
-/// [`TurnReads`] over the separate ports: the bot and the billing account
-/// together, then the conversation. For stores without a combined read,
-/// and for tests over mocks of those ports.
-pub struct SeparateTurnReads {
-    bots: Arc<dyn BotStore>,
-    billing: Arc<dyn WorkspaceStore>,
-    conversations: Arc<dyn ConversationStore>,
-}
-
-impl SeparateTurnReads {
-    /// Reads through these ports.
-    pub fn new(
-        bots: Arc<dyn BotStore>,
-        billing: Arc<dyn WorkspaceStore>,
-        conversations: Arc<dyn ConversationStore>,
-    ) -> Self {
-        Self {
-            bots,
-            billing,
-            conversations,
-        }
-    }
-}
-
-/// A missing row as `None`, any other failure as the error.
-fn found<T>(result: Result<T, StoreError>) -> Result<Option<T>, StoreError> {
-    match result {
-        Ok(value) => Ok(Some(value)),
-        Err(StoreError::NotFound) => Ok(None),
-        Err(other) => Err(other),
-    }
-}
-
-#[async_trait]
-impl TurnReads for SeparateTurnReads {
-    async fn read_turn_start(
-        &self,
-        workspace: WorkspaceId,
-        bot: BotKey<'_>,
-        conversation: ConversationKey<'_>,
-    ) -> Result<TurnStart, StoreError> {
-        let bot_read = async {
-            match bot {
-                BotKey::Id(id) => self.bots.get_bot(workspace, id).await,
-                BotKey::Slug(slug) => self.bots.get_bot_by_slug(workspace, slug).await,
-            }
-        };
-        let (bot, billing) =
-            futures::future::join(bot_read, self.billing.get_billing(workspace)).await;
-        let (bot, billing) = (found(bot)?, found(billing)?);
-        let conversation = match (&bot, conversation) {
-            (None, _) | (_, ConversationKey::New) => None,
-            (Some(_), ConversationKey::Id(id)) => {
-                found(self.conversations.get_conversation(workspace, id).await)?
-            }
-            (
-                Some(bot),
-                ConversationKey::Open {
-                    channel,
-                    customer_id,
-                },
-            ) => {
-                self.conversations
-                    .find_open_conversation(workspace, bot.id, channel, customer_id)
-                    .await?
-            }
-        };
-        Ok(TurnStart {
-            bot,
-            billing,
-            conversation,
-        })
-    }
 }

@@ -153,14 +153,14 @@ impl ChatService {
         // Slugs are stored lower-case; clients may not type them so. Text
         // that is no valid slug (a NUL byte, say) names no bot and never
         // reaches the store.
-        let slug = match &req.bot {
-            BotRef::Id(_) => None,
-            BotRef::Slug(slug) => Some(slug.trim().to_ascii_lowercase()),
-        };
-        let bot_key = match (&req.bot, &slug) {
-            (BotRef::Id(id), _) => BotKey::Id(*id),
-            (_, Some(slug)) if validate_slug(slug).is_ok() => BotKey::Slug(slug),
-            _ => return Err(ChatError::NotFound(Resource::Bot)),
+        let slug;
+        let bot_key = match &req.bot {
+            BotRef::Id(id) => BotKey::Id(*id),
+            BotRef::Slug(typed) => {
+                slug = typed.trim().to_ascii_lowercase();
+                validate_slug(&slug).map_err(|_| ChatError::NotFound(Resource::Bot))?;
+                BotKey::Slug(&slug)
+            }
         };
         // The bot, the billing account (checked only if the turn goes to
         // the model) and the conversation, in one read.

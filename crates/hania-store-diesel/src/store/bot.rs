@@ -8,6 +8,7 @@ use hania_domain::ids::{BotId, WorkspaceId};
 use hania_domain::metadata::MetadataFilter;
 use hania_domain::ports::{BotStore, StoreError};
 
+use super::lookups::{bot_by_id, bot_by_slug};
 use super::workspace::one_row;
 use crate::DieselStore;
 use crate::conn::DbError;
@@ -63,10 +64,7 @@ impl BotStore for DieselStore {
     async fn get_bot(&self, workspace: WorkspaceId, id: BotId) -> Result<Bot, StoreError> {
         let mut conn = self.conn().await?;
         let row: BotRow = on_conn!(&mut conn, |c| {
-            bots::table
-                .filter(bots::id.eq(sql_id(id)))
-                .filter(bots::workspace_id.eq(sql_id(workspace)))
-                .select(BotRow::as_select())
+            bot_by_id!(workspace, id)
                 .first(c)
                 .await
                 .map_err(DbError::from)
@@ -77,10 +75,7 @@ impl BotStore for DieselStore {
     async fn get_bot_by_slug(&self, workspace: WorkspaceId, slug: &str) -> Result<Bot, StoreError> {
         let mut conn = self.conn().await?;
         let row: BotRow = on_conn!(&mut conn, |c| {
-            bots::table
-                .filter(bots::workspace_id.eq(sql_id(workspace)))
-                .filter(bots::slug.eq(slug))
-                .select(BotRow::as_select())
+            bot_by_slug!(workspace, slug)
                 .first(c)
                 .await
                 .map_err(DbError::from)

@@ -16,6 +16,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::bot::bot_exists;
+use super::lookups::{conversation_by_id, open_conversations};
 use super::workspace::one_row;
 use crate::DieselStore;
 use crate::conn::DbError;
@@ -161,10 +162,7 @@ impl ConversationStore for DieselStore {
     ) -> Result<Conversation, StoreError> {
         let mut conn = self.conn().await?;
         let row: ConversationRow = on_conn!(&mut conn, |c| {
-            conversations::table
-                .filter(conversations::id.eq(sql_id(id)))
-                .filter(conversations::workspace_id.eq(sql_id(workspace)))
-                .select(ConversationRow::as_select())
+            conversation_by_id!(workspace, id)
                 .first(c)
                 .await
                 .map_err(DbError::from)
@@ -181,14 +179,7 @@ impl ConversationStore for DieselStore {
     ) -> Result<Option<Conversation>, StoreError> {
         let mut conn = self.conn().await?;
         let row: Option<ConversationRow> = on_conn!(&mut conn, |c| {
-            conversations::table
-                .filter(conversations::workspace_id.eq(sql_id(workspace)))
-                .filter(conversations::bot_id.eq(sql_id(bot)))
-                .filter(conversations::channel.eq(channel.as_str()))
-                .filter(conversations::customer_id.eq(customer_id))
-                .filter(conversations::ended_at.is_null())
-                .order((conversations::started_at.desc(), conversations::id.desc()))
-                .select(ConversationRow::as_select())
+            open_conversations!(workspace, sql_id(bot), channel, customer_id)
                 .first(c)
                 .await
                 .optional()

@@ -12,6 +12,7 @@ pub use conversation::list_conversations_sql;
 mod job;
 mod key;
 mod ledger;
+mod lookups;
 mod message;
 mod rate_limit;
 mod secret;

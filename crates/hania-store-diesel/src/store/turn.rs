@@ -164,10 +164,9 @@ macro_rules! record_turn_tx {
 }
 
 /// Runs a transaction body (one of the macros above) on whichever backend
-/// the store runs on: PostgreSQL on a pool connection, SQLite through the
-/// group-commit writer (or, for a store built without one, on a pool
-/// connection in one blocking task); `$input` is cloned into SQLite's
-/// thread. Evaluates to `Result<output, StoreError>`.
+/// the store runs on: SQLite through its group-commit writer (`$input` is
+/// cloned into the writer's thread), PostgreSQL on a pool connection.
+/// Evaluates to `Result<output, StoreError>`.
 macro_rules! run_tx {
     ($store:expr, $input:expr, $body:ident) => {{
         let store: &DieselStore = $store;
@@ -184,22 +183,14 @@ macro_rules! run_tx {
             None => match &mut store.conn().await? {
                 PooledConn::Postgres(object) => {
                     use diesel_async::{AsyncConnection, RunQueryDsl};
-                    let c: &mut diesel_async::AsyncPgConnection = &mut **object;
+                    let c: &mut diesel_async::AsyncPgConnection = object;
                     c.transaction(async |c| $body!(c, $input; .await))
                         .await
                         .map_err(StoreError::from)
                 }
-                PooledConn::Sqlite(object) => {
-                    let input = $input.clone();
-                    object
-                        .spawn_blocking(move |c| {
-                            use diesel::{Connection, RunQueryDsl};
-                            Ok(c.transaction(|c| $body!(c, &input;)))
-                        })
-                        .await
-                        .map_err(|error| StoreError::from(DbError::from(error)))
-                        .and_then(|result| result.map_err(StoreError::from))
-                }
+                PooledConn::Sqlite(_) => Err(StoreError::unexpected(
+                    "a SQLite store commits turns through its writer (DieselStore::with_writer)",
+                )),
             },
         }
     }};

@@ -13,13 +13,12 @@ use hania_domain::conversation::Channel;
 use hania_domain::ids::{BotId, ConversationId, WorkspaceId};
 use hania_domain::ports::{BotKey, ConversationKey, StoreError, TurnReads, TurnStart};
 
+use super::lookups::{billing_of, bot_by_id, bot_by_slug, conversation_by_id, open_conversations};
 use crate::DieselStore;
 use crate::conn::{DbError, PooledConn};
 use crate::rows::bot::BotRow;
 use crate::rows::conversation::ConversationRow;
 use crate::rows::workspace::BillingRow;
-use crate::schema::{billing_accounts, bots, conversations};
-use crate::sql_types::sql_id;
 
 /// [`BotKey`], owned (it crosses into SQLite's blocking task).
 enum BotLookup {
@@ -44,42 +43,20 @@ macro_rules! turn_start_reads {
     ($c:ident, $ws:expr, $bot:expr, $conversation:expr; $($aw:tt)*) => {{
         let ws: WorkspaceId = $ws;
         let bot: Option<BotRow> = match $bot {
-            BotLookup::Id(id) => bots::table
-                .filter(bots::id.eq(sql_id(*id)))
-                .filter(bots::workspace_id.eq(sql_id(ws)))
-                .select(BotRow::as_select())
-                .first($c) $($aw)*
-                .optional()?,
-            BotLookup::Slug(slug) => bots::table
-                .filter(bots::workspace_id.eq(sql_id(ws)))
-                .filter(bots::slug.eq(slug.as_str()))
-                .select(BotRow::as_select())
-                .first($c) $($aw)*
-                .optional()?,
+            BotLookup::Id(id) => bot_by_id!(ws, *id).first($c) $($aw)* .optional()?,
+            BotLookup::Slug(slug) => bot_by_slug!(ws, slug.as_str()).first($c) $($aw)* .optional()?,
         };
-        let billing: Option<BillingRow> = billing_accounts::table
-            .find(sql_id(ws))
-            .select(BillingRow::as_select())
-            .first($c) $($aw)*
-            .optional()?;
+        let billing: Option<BillingRow> = billing_of!(ws).first($c) $($aw)* .optional()?;
         let conversation: Option<ConversationRow> = match (&bot, $conversation) {
             (None, _) | (_, ConversationLookup::New) => None,
-            (Some(_), ConversationLookup::Id(id)) => conversations::table
-                .filter(conversations::id.eq(sql_id(*id)))
-                .filter(conversations::workspace_id.eq(sql_id(ws)))
-                .select(ConversationRow::as_select())
-                .first($c) $($aw)*
-                .optional()?,
-            (Some(bot), ConversationLookup::Open { channel, customer_id }) => conversations::table
-                .filter(conversations::workspace_id.eq(sql_id(ws)))
-                .filter(conversations::bot_id.eq(bot.id.clone()))
-                .filter(conversations::channel.eq(channel.as_str()))
-                .filter(conversations::customer_id.eq(customer_id.as_str()))
-                .filter(conversations::ended_at.is_null())
-                .order((conversations::started_at.desc(), conversations::id.desc()))
-                .select(ConversationRow::as_select())
-                .first($c) $($aw)*
-                .optional()?,
+            (Some(_), ConversationLookup::Id(id)) => {
+                conversation_by_id!(ws, *id).first($c) $($aw)* .optional()?
+            }
+            (Some(bot), ConversationLookup::Open { channel, customer_id }) => {
+                open_conversations!(ws, bot.id.clone(), channel, customer_id.as_str())
+                    .first($c) $($aw)*
+                    .optional()?
+            }
         };
         Ok::<Rows, DbError>((bot, billing, conversation))
     }};

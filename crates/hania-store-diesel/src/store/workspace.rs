@@ -9,6 +9,7 @@ use hania_domain::ports::{StoreError, StoreHealth, WorkspaceStore};
 use hania_domain::workspace::Workspace;
 use time::OffsetDateTime;
 
+use super::lookups::billing_of;
 use crate::DieselStore;
 use crate::conn::{DbError, to_i32};
 use crate::on_conn;
@@ -93,12 +94,7 @@ impl WorkspaceStore for DieselStore {
     async fn get_billing(&self, id: WorkspaceId) -> Result<BillingAccount, StoreError> {
         let mut conn = self.conn().await?;
         let row: BillingRow = on_conn!(&mut conn, |c| {
-            billing_accounts::table
-                .find(sql_id(id))
-                .select(BillingRow::as_select())
-                .first(c)
-                .await
-                .map_err(DbError::from)
+            billing_of!(id).first(c).await.map_err(DbError::from)
         })?;
         row.try_into()
     }
