@@ -12,6 +12,7 @@
 
 #![allow(missing_docs)] // Row fields mirror the schema's columns.
 
+mod cached;
 pub mod conn;
 mod constraints;
 pub mod rows;

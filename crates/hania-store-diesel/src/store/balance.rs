@@ -9,13 +9,9 @@
 /// (`.await` on the async driver, nothing on SQLite's synchronous one).
 macro_rules! change_balance_in {
     ($c:expr, $ws:expr, $delta:expr, $at:expr $(, $extra:expr)*; $($aw:tt)*) => {
-        diesel::update(billing_accounts::table.find(sql_id($ws)))
-            .set((
-                $($extra,)*
-                billing_accounts::balance_micros.eq(billing_accounts::balance_micros + $delta),
-                billing_accounts::updated_at.eq(SqlTime($at)),
-            ))
-            .returning(billing_accounts::balance_micros)
+        $crate::store::balance::balance_change!(
+            billing_accounts::table.find(sql_id($ws)), $delta, $at $(, $extra)*
+        )
             .get_result::<i64>($c) $($aw)*
             .optional()
             .map_err(DbError::from)
@@ -23,4 +19,22 @@ macro_rules! change_balance_in {
     };
 }
 
-pub(crate) use change_balance_in;
+/// The statement of [`change_balance_in!`] over the billing rows
+/// `$target` (the one account, maybe filtered further), not run: `UPDATE
+/// … SET balance = balance + $delta, updated_at = $at[, $extra…]
+/// RETURNING balance`, kept prepared ([`crate::cached`]).
+macro_rules! balance_change {
+    ($target:expr, $delta:expr, $at:expr $(, $extra:expr)*) => {
+        $crate::cached::Cached(
+            diesel::update($target)
+                .set((
+                    $($extra,)*
+                    billing_accounts::balance_micros.eq(billing_accounts::balance_micros + $delta),
+                    billing_accounts::updated_at.eq(SqlTime($at)),
+                ))
+                .returning(billing_accounts::balance_micros),
+        )
+    };
+}
+
+pub(crate) use {balance_change, change_balance_in};

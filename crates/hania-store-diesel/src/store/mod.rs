@@ -14,6 +14,7 @@ mod key;
 mod ledger;
 mod lookups;
 mod message;
+mod pipeline;
 mod rate_limit;
 mod secret;
 mod tool;

@@ -12,6 +12,7 @@ use hania_domain::ports::{RateDecision, RateLimiter, StoreError, rate_window};
 use time::OffsetDateTime;
 
 use crate::DieselStore;
+use crate::cached::CacheStatement;
 use crate::conn::DbError;
 use crate::on_conn;
 use crate::schema::rate_limit_windows as windows;
@@ -43,6 +44,7 @@ impl RateLimiter for DieselStore {
             // The upsert's own filter (`ON CONFLICT … DO UPDATE … WHERE`).
             diesel::query_dsl::methods::FilterDsl::filter(bump, windows::hits.lt(limit))
                 .returning(windows::hits)
+                .cached()
                 .get_result(c)
                 .await
                 .optional()

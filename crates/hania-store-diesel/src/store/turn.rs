@@ -2,16 +2,18 @@
 //! as few statements as the rules allow (every statement is a round trip,
 //! and diesel never caches UPDATE statements, so each of those is two).
 //!
-//! Each transaction body is written once, in a macro taking the `.await`
-//! to put after each query: PostgreSQL runs it on the async driver;
-//! SQLite runs it with diesel's synchronous API inside ONE blocking task,
-//! so the write lock is held for the transaction's work only, not across
-//! a thread hop per statement.
+//! Each transaction body is written once, in a macro taking the mode of
+//! its batches and the `.await` to put after a single statement:
+//! PostgreSQL runs it on the async driver, statements that do not wait
+//! for each other's answers pipelined (`store/pipeline.rs`); SQLite runs
+//! it with diesel's synchronous API inside its group-commit writer, so
+//! the write lock is held for the transaction's work only.
 
 use async_trait::async_trait;
 use diesel::dsl::case_when;
 use diesel::result::DatabaseErrorKind;
-use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
+use diesel::sql_types::Bool;
+use diesel::{ExpressionMethods, IntoSql, NullableExpressionMethods, QueryDsl, SelectableHelper};
 use hania_domain::conversation::preview_of;
 use hania_domain::ledger::{LedgerEntry, LedgerKind};
 use hania_domain::message::Message;
@@ -20,36 +22,44 @@ use hania_domain::ports::{StoreConflict, StoreError, TurnStore};
 use hania_domain::trace::TraceStep;
 use hania_domain::turn::{OpenTurn, RecordedTurn, TurnConversation, TurnRecord};
 
-use super::append::{append_in, insert_each};
-use super::balance::change_balance_in;
+use super::append::{count_appended, number_appended, numbered_rows};
+use super::balance::balance_change;
+use super::pipeline::{execute_all, together};
 use crate::DieselStore;
+use crate::cached::Cached;
 use crate::conn::{DbError, PooledConn};
 use crate::rows::conversation::ConversationRow;
 use crate::rows::ledger::LedgerRow;
 use crate::rows::message::MessageRow;
-use crate::schema::{billing_accounts, bots, conversations, ledger_entries, messages, turn_holds};
+use crate::schema::{
+    billing_accounts, bots, conversations, ledger_entries, messages, trace_steps, turn_holds,
+};
 use crate::sql_types::{SqlTime, sql_id};
 
 /// The body of `open_turn`; evaluates to `Result<Vec<MessageRow>, DbError>`.
+/// `$mode` is how its batches run (`store/pipeline.rs`), `$($aw)*` what
+/// follows a single statement (`.await` on the async driver).
 macro_rules! open_turn_tx {
-    ($c:ident, $turn:expr; $($aw:tt)*) => {{
+    ($c:ident, $turn:expr, $mode:ident; $($aw:tt)*) => {{
         let turn: &OpenTurn = $turn;
         let (ws, conv, user) = (turn.workspace_id, turn.conversation_id(), &turn.user_message);
         if let Some(hold) = &turn.hold {
             // Admission, serialized per workspace: the no-op UPDATE takes
             // the billing row's lock on PostgreSQL (SQLite's write lock),
-            // so the live holds summed next cannot change underneath.
-            let balance: i64 = diesel::update(billing_accounts::table.find(sql_id(ws)))
-                .set(billing_accounts::updated_at.eq(billing_accounts::updated_at))
-                .returning(billing_accounts::balance_micros)
-                .get_result($c) $($aw)*
-                .optional()?
-                .ok_or(DbError(StoreError::NotFound))?;
-            let held: Vec<i64> = turn_holds::table
-                .filter(turn_holds::workspace_id.eq(sql_id(ws)))
-                .filter(turn_holds::expires_at.gt(SqlTime(user.created_at)))
-                .select(turn_holds::amount_micros)
-                .load($c) $($aw)* ?;
+            // so the live holds summed next (in the same batch, after it)
+            // cannot change underneath.
+            let (balance, held): (Vec<i64>, Vec<i64>) = together!($mode, $c;
+                Cached(diesel::update(billing_accounts::table.find(sql_id(ws)))
+                    .set(billing_accounts::updated_at.eq(billing_accounts::updated_at))
+                    .returning(billing_accounts::balance_micros))
+                    .load::<i64>($c),
+                turn_holds::table
+                    .filter(turn_holds::workspace_id.eq(sql_id(ws)))
+                    .filter(turn_holds::expires_at.gt(SqlTime(user.created_at)))
+                    .select(turn_holds::amount_micros)
+                    .load::<i64>($c),
+            )?;
+            let balance = balance.into_iter().next().ok_or(DbError(StoreError::NotFound))?;
             let held = held.into_iter().fold(0_i64, i64::saturating_add);
             if balance.saturating_sub(held) <= 0 {
                 return Err(DbError(StoreError::Conflict(StoreConflict::BalanceExhausted)));
@@ -71,45 +81,50 @@ macro_rules! open_turn_tx {
                 row.message_count = 1;
                 row.last_message_at = Some(SqlTime(user.created_at));
                 row.last_message_preview = Some(preview_of(&user.content));
-                diesel::insert_into(conversations::table)
-                    .values(&row)
-                    .execute($c) $($aw)*
-                    .map_err(|error| match error {
-                        // No such bot at all.
-                        diesel::result::Error::DatabaseError(
-                            DatabaseErrorKind::ForeignKeyViolation,
-                            _,
-                        ) => DbError(StoreError::NotFound),
-                        other => DbError::from(other),
-                    })?;
-                let bot_here: i64 = bots::table
-                    .filter(bots::id.eq(sql_id(new.bot_id)))
-                    .filter(bots::workspace_id.eq(sql_id(ws)))
-                    .count()
-                    .get_result($c) $($aw)* ?;
-                let source_here: i64 = match new.source_conversation_id {
-                    None => 1,
-                    Some(source) => conversations::table
-                        .filter(conversations::id.eq(sql_id(source)))
+                let source = new.source_conversation_id.map(sql_id);
+                let has_source = source.is_some();
+                let message = MessageRow::new(conv, 1, user);
+                let (_, bot_here, source_here): (usize, i64, i64) = together!($mode, $c;
+                    diesel::insert_into(conversations::table).values(&row).execute($c),
+                    bots::table
+                        .filter(bots::id.eq(sql_id(new.bot_id)))
+                        .filter(bots::workspace_id.eq(sql_id(ws)))
+                        .count()
+                        .get_result($c),
+                    conversations::table
+                        .filter(conversations::id.nullable().eq(source))
                         .filter(conversations::workspace_id.eq(sql_id(ws)))
                         .count()
-                        .get_result($c) $($aw)* ?,
-                };
-                if bot_here == 0 || source_here == 0 || new.workspace_id != ws {
+                        .get_result($c),
+                )
+                .map_err(|error| match error {
+                    // No such bot at all.
+                    diesel::result::Error::DatabaseError(
+                        DatabaseErrorKind::ForeignKeyViolation,
+                        _,
+                    ) => DbError(StoreError::NotFound),
+                    other => DbError::from(other),
+                })?;
+                let source_here = !has_source || source_here > 0;
+                if bot_here == 0 || !source_here || new.workspace_id != ws {
                     return Err(DbError(StoreError::NotFound));
                 }
-                let message = MessageRow::new(conv, 1, user);
                 diesel::insert_into(messages::table).values(&message).execute($c) $($aw)* ?;
                 Ok::<_, DbError>(vec![message])
             }
             TurnConversation::Existing(_) => {
-                append_in!($c, ws, conv, std::slice::from_ref(user), &[]; $($aw)*)?;
-                let mut recent: Vec<MessageRow> = messages::table
-                    .filter(messages::conversation_id.eq(sql_id(conv)))
-                    .order(messages::position.desc())
-                    .limit(i64::from(turn.history_limit.max(1)))
-                    .select(MessageRow::as_select())
-                    .load($c) $($aw)* ?;
+                let (rows, _) = number_appended!($c, ws, conv, std::slice::from_ref(user), &[]; $($aw)*)?;
+                // The history read comes after the insert in the batch, so
+                // it holds the new message.
+                let (_, mut recent): (usize, Vec<MessageRow>) = together!($mode, $c;
+                    diesel::insert_into(messages::table).values(&rows[0]).execute($c),
+                    messages::table
+                        .filter(messages::conversation_id.eq(sql_id(conv)))
+                        .order(messages::position.desc())
+                        .limit(i64::from(turn.history_limit.max(1)))
+                        .select(MessageRow::as_select())
+                        .load($c),
+                )?;
                 recent.reverse();
                 Ok(recent)
             }
@@ -119,53 +134,71 @@ macro_rules! open_turn_tx {
 
 /// The body of `record_turn`; evaluates to
 /// `Result<(Vec<MessageRow>, Vec<TraceRow>, Option<LedgerRow>), DbError>`.
+/// Two batches: the charge and the conversation's counters (whose
+/// answers number the rows and give the ledger its balance), then every
+/// row and the hold's release.
 macro_rules! record_turn_tx {
-    ($c:ident, $turn:expr; $($aw:tt)*) => {{
+    ($c:ident, $turn:expr, $mode:ident; $($aw:tt)*) => {{
         let turn: &TurnRecord = $turn;
         let (ws, conv, at) = (turn.workspace_id, turn.conversation_id, turn.recorded_at);
         // Writes only, and the billing row first: on SQLite the first
         // statement takes the write lock, so concurrent turns queue instead
-        // of failing on a lock upgrade.
-        let mut ledger = None;
-        if let Some(charge) = &turn.charge {
+        // of failing on a lock upgrade. Without a charge the UPDATE
+        // matches no row, so the batch is one statement text either way.
+        let used = billing_accounts::period_turns_used;
+        let period = turn.charge.as_ref().map_or(at.date(), |charge| charge.period_start);
+        let cost = turn.charge.as_ref().map_or(0, |charge| charge.cost.micros());
+        let (balance, counts): (Vec<i64>, Vec<(i32, i32)>) = together!($mode, $c;
             // One atomic statement: restart the period count when the
             // period changed, count the turn, take the cost.
-            let used = billing_accounts::period_turns_used;
-            let balance = change_balance_in!(
-                $c, ws, -charge.cost.micros(), at,
-                used.eq(case_when(billing_accounts::period_start.eq(charge.period_start), used + 1)
+            balance_change!(
+                billing_accounts::table
+                    .find(sql_id(ws))
+                    .filter(turn.charge.is_some().into_sql::<Bool>()),
+                -cost, at,
+                used.eq(case_when(billing_accounts::period_start.eq(period), used + 1)
                     .otherwise(1)),
-                billing_accounts::period_start.eq(charge.period_start);
-                $($aw)*
-            )?;
-            ledger = Some(LedgerRow::from(&LedgerEntry {
-                id: charge.entry_id,
-                workspace_id: ws,
-                kind: LedgerKind::Charge,
-                amount: -charge.cost,
-                balance_after: Money::from_micros(balance),
-                conversation_id: Some(conv),
-                message_id: charge.message_id,
-                model: Some(charge.model.clone()),
-                prompt_tokens: charge.prompt_tokens,
-                completion_tokens: charge.completion_tokens,
-                description: format!("Model turn ({})", charge.model),
-                created_at: at,
-            }));
-        }
-        if let Some(hold) = turn.release_hold {
-            diesel::delete(turn_holds::table.find(sql_id(hold))).execute($c) $($aw)* ?;
-        }
+                billing_accounts::period_start.eq(period))
+                .load::<i64>($c),
+            count_appended!(ws, conv, &turn.messages, &turn.trace_steps, $c),
+        )?;
+        let ledger = match &turn.charge {
+            None => None,
+            Some(charge) => {
+                let balance = balance.into_iter().next().ok_or(DbError(StoreError::NotFound))?;
+                Some(LedgerRow::from(&LedgerEntry {
+                    id: charge.entry_id,
+                    workspace_id: ws,
+                    kind: LedgerKind::Charge,
+                    amount: -charge.cost,
+                    balance_after: Money::from_micros(balance),
+                    conversation_id: Some(conv),
+                    message_id: charge.message_id,
+                    model: Some(charge.model.clone()),
+                    prompt_tokens: charge.prompt_tokens,
+                    completion_tokens: charge.completion_tokens,
+                    description: format!("Model turn ({})", charge.model),
+                    created_at: at,
+                }))
+            }
+        };
         let (message_rows, step_rows) =
-            append_in!($c, ws, conv, &turn.messages, &turn.trace_steps; $($aw)*)?;
-        insert_each!($c, ledger_entries::table, ledger.iter(); $($aw)*);
+            numbered_rows(conv, counts.into_iter().next(), &turn.messages, &turn.trace_steps)?;
+        execute_all!($mode, $c;
+            for row in &message_rows => diesel::insert_into(messages::table).values(row).execute($c);
+            for row in &step_rows => diesel::insert_into(trace_steps::table).values(row).execute($c);
+            for row in ledger.iter() => diesel::insert_into(ledger_entries::table).values(row).execute($c);
+            for hold in turn.release_hold.iter() =>
+                diesel::delete(turn_holds::table.find(sql_id(*hold))).execute($c);
+        )?;
         Ok::<_, DbError>((message_rows, step_rows, ledger))
     }};
 }
 
 /// Runs a transaction body (one of the macros above) on whichever backend
 /// the store runs on: SQLite through its group-commit writer (`$input` is
-/// cloned into the writer's thread), PostgreSQL on a pool connection.
+/// cloned into the writer's thread), PostgreSQL on a pool connection,
+/// each batch pipelined.
 /// Evaluates to `Result<output, StoreError>`.
 macro_rules! run_tx {
     ($store:expr, $input:expr, $body:ident) => {{
@@ -176,7 +209,7 @@ macro_rules! run_tx {
                 writer
                     .write(move |c| {
                         use diesel::RunQueryDsl;
-                        $body!(c, &input;)
+                        $body!(c, &input, sync;)
                     })
                     .await
             }
@@ -184,7 +217,7 @@ macro_rules! run_tx {
                 PooledConn::Postgres(object) => {
                     use diesel_async::{AsyncConnection, RunQueryDsl};
                     let c: &mut diesel_async::AsyncPgConnection = object;
-                    c.transaction(async |c| $body!(c, $input; .await))
+                    c.transaction(async |c| $body!(c, $input, pipelined; .await))
                         .await
                         .map_err(StoreError::from)
                 }

@@ -2,23 +2,26 @@
 //! starts with, in one trip: on SQLite one blocking task runs the three
 //! queries on one pool connection (instead of three hops to the blocking
 //! pool, each a thread switch and a read transaction that starts with an
-//! emptied page cache); on PostgreSQL one connection runs them in turn.
+//! emptied page cache); on PostgreSQL one connection sends them together
+//! (pipelined: one round trip) when the bot's id is known.
 //!
 //! The body is written once, in a macro taking the `.await` to put after
 //! each query, like the turn's transactions (`turn.rs`).
 
 use async_trait::async_trait;
-use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
+use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
 use hania_domain::conversation::Channel;
 use hania_domain::ids::{BotId, ConversationId, WorkspaceId};
 use hania_domain::ports::{BotKey, ConversationKey, StoreError, TurnReads, TurnStart};
 
 use super::lookups::{billing_of, bot_by_id, bot_by_slug, conversation_by_id, open_conversations};
+use super::pipeline::together;
 use crate::DieselStore;
 use crate::conn::{DbError, PooledConn};
 use crate::rows::bot::BotRow;
 use crate::rows::conversation::ConversationRow;
 use crate::rows::workspace::BillingRow;
+use crate::sql_types::sql_id;
 
 /// [`BotKey`], owned (it crosses into SQLite's blocking task).
 enum BotLookup {
@@ -38,27 +41,59 @@ enum ConversationLookup {
 
 type Rows = (Option<BotRow>, Option<BillingRow>, Option<ConversationRow>);
 
-/// The three reads; evaluates to `Result<Rows, DbError>`.
+/// The three reads; evaluates to `Result<Rows, DbError>`. When the bot's
+/// id is known they are one batch (`store/pipeline.rs`: one round trip on
+/// PostgreSQL); a bot named by slug is read first, with the billing
+/// account, since the open conversation is looked up by the bot's id.
 macro_rules! turn_start_reads {
-    ($c:ident, $ws:expr, $bot:expr, $conversation:expr; $($aw:tt)*) => {{
+    ($c:ident, $ws:expr, $bot:expr, $conversation:expr, $mode:ident; $($aw:tt)*) => {{
         let ws: WorkspaceId = $ws;
-        let bot: Option<BotRow> = match $bot {
-            BotLookup::Id(id) => bot_by_id!(ws, *id).first($c) $($aw)* .optional()?,
-            BotLookup::Slug(slug) => bot_by_slug!(ws, slug.as_str()).first($c) $($aw)* .optional()?,
-        };
-        let billing: Option<BillingRow> = billing_of!(ws).first($c) $($aw)* .optional()?;
-        let conversation: Option<ConversationRow> = match (&bot, $conversation) {
-            (None, _) | (_, ConversationLookup::New) => None,
-            (Some(_), ConversationLookup::Id(id)) => {
-                conversation_by_id!(ws, *id).first($c) $($aw)* .optional()?
-            }
-            (Some(bot), ConversationLookup::Open { channel, customer_id }) => {
-                open_conversations!(ws, bot.id.clone(), channel, customer_id.as_str())
-                    .first($c) $($aw)*
-                    .optional()?
-            }
-        };
-        Ok::<Rows, DbError>((bot, billing, conversation))
+        let (bot, billing, conversation): (Vec<BotRow>, Vec<BillingRow>, Vec<ConversationRow>) =
+            match ($bot, $conversation) {
+                (BotLookup::Id(id), ConversationLookup::Id(conversation)) => together!($mode, $c;
+                    bot_by_id!(ws, *id).load($c),
+                    billing_of!(ws).load($c),
+                    conversation_by_id!(ws, *conversation).load($c),
+                )?,
+                (BotLookup::Id(id), ConversationLookup::Open { channel, customer_id }) => {
+                    together!($mode, $c;
+                        bot_by_id!(ws, *id).load($c),
+                        billing_of!(ws).load($c),
+                        open_conversations!(ws, sql_id(*id), channel, customer_id.as_str())
+                            .limit(1)
+                            .load($c),
+                    )?
+                }
+                (BotLookup::Id(id), ConversationLookup::New) => {
+                    let (bot, billing) = together!($mode, $c;
+                        bot_by_id!(ws, *id).load($c),
+                        billing_of!(ws).load($c),
+                    )?;
+                    (bot, billing, Vec::new())
+                }
+                (BotLookup::Slug(slug), conversation) => {
+                    let (bot, billing): (Vec<BotRow>, Vec<BillingRow>) = together!($mode, $c;
+                        bot_by_slug!(ws, slug.as_str()).load($c),
+                        billing_of!(ws).load($c),
+                    )?;
+                    let conversation: Vec<ConversationRow> = match (bot.iter().next(), conversation) {
+                        (None, _) | (_, ConversationLookup::New) => Vec::new(),
+                        (Some(_), ConversationLookup::Id(id)) => {
+                            conversation_by_id!(ws, *id).load($c) $($aw)* ?
+                        }
+                        (Some(bot), ConversationLookup::Open { channel, customer_id }) => {
+                            open_conversations!(ws, bot.id.clone(), channel, customer_id.as_str())
+                                .limit(1)
+                                .load($c) $($aw)* ?
+                        }
+                    };
+                    (bot, billing, conversation)
+                }
+            };
+        let bot = bot.into_iter().next();
+        // No conversation of a bot that is not there.
+        let conversation = bot.as_ref().and_then(|_| conversation.into_iter().next());
+        Ok::<Rows, DbError>((bot, billing.into_iter().next(), conversation))
     }};
 }
 
@@ -90,12 +125,13 @@ impl TurnReads for DieselStore {
             PooledConn::Postgres(object) => {
                 use diesel_async::RunQueryDsl;
                 let c: &mut diesel_async::AsyncPgConnection = object;
-                async { turn_start_reads!(c, workspace, &bot, &conversation; .await) }.await?
+                async { turn_start_reads!(c, workspace, &bot, &conversation, pipelined; .await) }
+                    .await?
             }
             PooledConn::Sqlite(object) => object
                 .spawn_blocking(move |c| {
                     use diesel::RunQueryDsl;
-                    let mut read = || turn_start_reads!(c, workspace, &bot, &conversation;);
+                    let mut read = || turn_start_reads!(c, workspace, &bot, &conversation, sync;);
                     Ok(read())
                 })
                 .await
