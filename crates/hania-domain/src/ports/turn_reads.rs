@@ -46,7 +46,8 @@ pub struct TurnStart {
 }
 
 /// The reads a chat turn starts with, in one trip to the store where the
-/// store can (one blocking-pool hop on SQLite instead of three).
+/// store can (one blocking-pool hop on SQLite instead of three, one
+/// batch of statements on PostgreSQL).
 #[async_trait]
 pub trait TurnReads: Send + Sync {
     /// Reads the bot, the workspace's billing account and the
@@ -60,7 +61,8 @@ pub trait TurnReads: Send + Sync {
     /// (for `Id`, of any bot of the workspace: the caller checks the bot)
     /// or [`find_open_conversation`](super::ConversationStore::find_open_conversation)
     /// (for `Open`, of the bot found) would, with a missing row as `None`;
-    /// and MUST NOT look for a conversation when the bot is missing.
+    /// and MUST return no conversation when the bot is missing (whether
+    /// or not it read one in the same trip).
     ///
     /// # Errors
     /// Only for a store that fails, never for a missing row.

@@ -63,6 +63,9 @@ pub async fn turn_start_reads_agree_with_the_separate_reads(store: &dyn Storage)
             .unwrap()
     );
     assert_eq!(by_slug.conversation.map(|c| c.id), Some(open.id));
+    // By id too: the newest open one, not the older nor the ended one.
+    let by_id_open = read(store, ws, BotKey::Id(bot), customer).await;
+    assert_eq!(by_id_open.conversation.map(|c| c.id), Some(open.id));
 
     let sms = ConversationKey::Open {
         channel: Channel::Sms,
@@ -83,7 +86,7 @@ pub async fn turn_start_reads_agree_with_the_separate_reads(store: &dyn Storage)
     assert_eq!(their_bot.bot, None);
     assert_eq!(their_bot.billing.as_ref(), Some(&expected_billing));
 
-    // No bot: the conversation is not looked for, even one that exists.
+    // No bot: no conversation, even one that exists.
     let no_bot = read(store, ws, BotKey::Slug("nobody"), customer).await;
     assert_eq!((no_bot.bot, no_bot.conversation), (None, None));
     let no_bot = read(
