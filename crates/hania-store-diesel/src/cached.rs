@@ -48,16 +48,6 @@ impl<Q: Query> Query for Cached<Q> {
 // diesel-async's `RunQueryDsl` is implemented for every type already.
 impl<Q, Conn> diesel::RunQueryDsl<Conn> for Cached<Q> {}
 
-/// Extension: `.cached()` on any statement.
-pub(crate) trait CacheStatement: Sized {
-    /// This statement, kept prepared (see [`Cached`]).
-    fn cached(self) -> Cached<Self> {
-        Cached(self)
-    }
-}
-
-impl<Q> CacheStatement for Q {}
-
 #[cfg(test)]
 mod tests {
     use std::sync::{Arc, Mutex};
@@ -65,7 +55,7 @@ mod tests {
     use diesel::connection::{InstrumentationEvent, SimpleConnection};
     use diesel::prelude::*;
 
-    use super::CacheStatement;
+    use super::Cached;
 
     diesel::table! {
         counters (id) {
@@ -91,12 +81,13 @@ mod tests {
     }
 
     fn bump(conn: &mut SqliteConnection, by: i32) -> i32 {
-        diesel::update(counters::table.find(1))
-            .set(counters::hits.eq(counters::hits + by))
-            .returning(counters::hits)
-            .cached()
-            .get_result(conn)
-            .expect("bump")
+        Cached(
+            diesel::update(counters::table.find(1))
+                .set(counters::hits.eq(counters::hits + by))
+                .returning(counters::hits),
+        )
+        .get_result(conn)
+        .expect("bump")
     }
 
     #[test]
@@ -126,12 +117,13 @@ mod tests {
     fn statements_of_different_text_never_share_an_entry() {
         let (mut conn, cached) = connection();
         bump(&mut conn, 1);
-        let reset: i32 = diesel::update(counters::table.find(1))
-            .set(counters::hits.eq(0))
-            .returning(counters::hits)
-            .cached()
-            .get_result(&mut conn)
-            .expect("reset");
+        let reset: i32 = Cached(
+            diesel::update(counters::table.find(1))
+                .set(counters::hits.eq(0))
+                .returning(counters::hits),
+        )
+        .get_result(&mut conn)
+        .expect("reset");
         assert_eq!(reset, 0);
         assert_eq!(bump(&mut conn, 5), 5);
         assert_eq!(cached.lock().expect("lock").len(), 2);

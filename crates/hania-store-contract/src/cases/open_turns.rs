@@ -50,6 +50,24 @@ pub async fn open_turn_starts_a_conversation_with_the_message(store: &dyn Storag
     };
     assert_conflict!(store.open_turn(&again).await, IdExists);
     assert_eq!(store.list_messages(ws, new.id).await.unwrap().len(), 1);
+
+    // A follow-up names its source conversation of the workspace.
+    let mut follow_up = new_conversation(ws, bot, Channel::Sms, 5);
+    follow_up.source_conversation_id = Some(new.id);
+    let turn = OpenTurn {
+        conversation: TurnConversation::New(follow_up.clone()),
+        user_message: message(Role::User, "And the receipt?", 6),
+        ..again
+    };
+    assert_eq!(store.open_turn(&turn).await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .get_conversation(ws, follow_up.id)
+            .await
+            .unwrap()
+            .source_conversation_id,
+        Some(new.id)
+    );
 }
 
 /// Opening a turn in an existing conversation appends the message and
@@ -86,7 +104,11 @@ pub async fn open_turn_outside_the_workspace_stores_nothing(store: &dyn Storage)
     let (ws, other) = (workspace(store, 1_000).await, workspace(store, 1_000).await);
     let theirs = stored_bot(store, other, "theirs").await;
     let foreign = conversation(store, other, theirs, Channel::Api).await;
+    let ours = stored_bot(store, ws, "ours").await;
+    let mut foreign_source = new_conversation(ws, ours, Channel::Api, 0);
+    foreign_source.source_conversation_id = Some(foreign.id);
     let attempts = [
+        TurnConversation::New(foreign_source),
         TurnConversation::New(new_conversation(ws, theirs, Channel::Api, 0)),
         TurnConversation::New(new_conversation(ws, id::<BotId>(), Channel::Api, 0)),
         TurnConversation::Existing(foreign.id),

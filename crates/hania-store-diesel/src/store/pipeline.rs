@@ -17,22 +17,17 @@
 //! or `pipelined` (`&mut AsyncPgConnection`); each statement is written
 //! once, with `$c` as its connection.
 
-/// Runs two or three statements (each an expression over the connection
+/// Runs statements (each an expression over the connection
 /// `$c`) as one batch; evaluates to `QueryResult<(A, B[, C])>`, the first
 /// error if any failed. After an error PostgreSQL refuses the rest of the
 /// transaction, and SQLite's stops at it, so a caller returns it.
 macro_rules! together {
-    (sync, $c:ident; $a:expr, $b:expr $(,)?) => {{
-        match { let $c = &mut *$c; $a } {
-            Ok(a) => { let $c = &mut *$c; $b }.map(|b| (a, b)),
-            Err(error) => Err(error),
-        }
-    }};
-    (sync, $c:ident; $a:expr, $b:expr, $d:expr $(,)?) => {{
-        match $crate::store::pipeline::together!(sync, $c; $a, $b) {
-            Ok((a, b)) => { let $c = &mut *$c; $d }.map(|d| (a, b, d)),
-            Err(error) => Err(error),
-        }
+    (sync, $c:ident; $($q:expr),+ $(,)?) => {{
+        // A tuple is evaluated left to right; `?` stops at the first error.
+        (|| ::diesel::result::QueryResult::Ok(($({
+            let $c = &mut *$c;
+            $q?
+        },)+)))()
     }};
     (pipelined, $c:ident; $($q:expr),+ $(,)?) => {{
         let shared: &::diesel_async::AsyncPgConnection = &*$c;

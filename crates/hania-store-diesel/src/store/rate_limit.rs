@@ -12,7 +12,7 @@ use hania_domain::ports::{RateDecision, RateLimiter, StoreError, rate_window};
 use time::OffsetDateTime;
 
 use crate::DieselStore;
-use crate::cached::CacheStatement;
+use crate::cached::Cached;
 use crate::conn::DbError;
 use crate::on_conn;
 use crate::schema::rate_limit_windows as windows;
@@ -42,9 +42,9 @@ impl RateLimiter for DieselStore {
                 .do_update()
                 .set(windows::hits.eq(windows::hits + 1));
             // The upsert's own filter (`ON CONFLICT … DO UPDATE … WHERE`).
-            diesel::query_dsl::methods::FilterDsl::filter(bump, windows::hits.lt(limit))
-                .returning(windows::hits)
-                .cached()
+            let bump = diesel::query_dsl::methods::FilterDsl::filter(bump, windows::hits.lt(limit))
+                .returning(windows::hits);
+            Cached(bump)
                 .get_result(c)
                 .await
                 .optional()

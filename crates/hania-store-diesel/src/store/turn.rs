@@ -1,6 +1,7 @@
 //! [`TurnStore`]: the two transactions of a model turn, each written with
-//! as few statements as the rules allow (every statement is a round trip,
-//! and diesel never caches UPDATE statements, so each of those is two).
+//! as few statements as the rules allow, every one kept prepared
+//! ([`crate::cached`] for the UPDATEs), and on PostgreSQL as few round
+//! trips (independent statements pipelined).
 //!
 //! Each transaction body is written once, in a macro taking the mode of
 //! its batches and the `.await` to put after a single statement:
@@ -12,8 +13,7 @@
 use async_trait::async_trait;
 use diesel::dsl::case_when;
 use diesel::result::DatabaseErrorKind;
-use diesel::sql_types::Bool;
-use diesel::{ExpressionMethods, IntoSql, NullableExpressionMethods, QueryDsl, SelectableHelper};
+use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
 use hania_domain::conversation::preview_of;
 use hania_domain::ledger::{LedgerEntry, LedgerKind};
 use hania_domain::message::Message;
@@ -81,19 +81,11 @@ macro_rules! open_turn_tx {
                 row.message_count = 1;
                 row.last_message_at = Some(SqlTime(user.created_at));
                 row.last_message_preview = Some(preview_of(&user.content));
-                let source = new.source_conversation_id.map(sql_id);
-                let has_source = source.is_some();
-                let message = MessageRow::new(conv, 1, user);
-                let (_, bot_here, source_here): (usize, i64, i64) = together!($mode, $c;
+                let (_, bot_here): (usize, i64) = together!($mode, $c;
                     diesel::insert_into(conversations::table).values(&row).execute($c),
                     bots::table
                         .filter(bots::id.eq(sql_id(new.bot_id)))
                         .filter(bots::workspace_id.eq(sql_id(ws)))
-                        .count()
-                        .get_result($c),
-                    conversations::table
-                        .filter(conversations::id.nullable().eq(source))
-                        .filter(conversations::workspace_id.eq(sql_id(ws)))
                         .count()
                         .get_result($c),
                 )
@@ -105,10 +97,20 @@ macro_rules! open_turn_tx {
                     ) => DbError(StoreError::NotFound),
                     other => DbError::from(other),
                 })?;
-                let source_here = !has_source || source_here > 0;
-                if bot_here == 0 || !source_here || new.workspace_id != ws {
+                // A handoff's source must be of the workspace too (rare:
+                // checked only when there is one).
+                let source_here: i64 = match new.source_conversation_id {
+                    None => 1,
+                    Some(source) => conversations::table
+                        .filter(conversations::id.eq(sql_id(source)))
+                        .filter(conversations::workspace_id.eq(sql_id(ws)))
+                        .count()
+                        .get_result($c) $($aw)* ?,
+                };
+                if bot_here == 0 || source_here == 0 || new.workspace_id != ws {
                     return Err(DbError(StoreError::NotFound));
                 }
+                let message = MessageRow::new(conv, 1, user);
                 diesel::insert_into(messages::table).values(&message).execute($c) $($aw)* ?;
                 Ok::<_, DbError>(vec![message])
             }
@@ -134,39 +136,33 @@ macro_rules! open_turn_tx {
 
 /// The body of `record_turn`; evaluates to
 /// `Result<(Vec<MessageRow>, Vec<TraceRow>, Option<LedgerRow>), DbError>`.
-/// Two batches: the charge and the conversation's counters (whose
-/// answers number the rows and give the ledger its balance), then every
-/// row and the hold's release.
+/// Two batches: the charge (when there is one) and the conversation's
+/// counters, whose answers give the ledger its balance and number the
+/// rows; then every row and the hold's release.
 macro_rules! record_turn_tx {
     ($c:ident, $turn:expr, $mode:ident; $($aw:tt)*) => {{
         let turn: &TurnRecord = $turn;
         let (ws, conv, at) = (turn.workspace_id, turn.conversation_id, turn.recorded_at);
         // Writes only, and the billing row first: on SQLite the first
         // statement takes the write lock, so concurrent turns queue instead
-        // of failing on a lock upgrade. Without a charge the UPDATE
-        // matches no row, so the batch is one statement text either way.
-        let used = billing_accounts::period_turns_used;
-        let period = turn.charge.as_ref().map_or(at.date(), |charge| charge.period_start);
-        let cost = turn.charge.as_ref().map_or(0, |charge| charge.cost.micros());
-        let (balance, counts): (Vec<i64>, Vec<(i32, i32)>) = together!($mode, $c;
-            // One atomic statement: restart the period count when the
-            // period changed, count the turn, take the cost.
-            balance_change!(
-                billing_accounts::table
-                    .find(sql_id(ws))
-                    .filter(turn.charge.is_some().into_sql::<Bool>()),
-                -cost, at,
-                used.eq(case_when(billing_accounts::period_start.eq(period), used + 1)
-                    .otherwise(1)),
-                billing_accounts::period_start.eq(period))
-                .load::<i64>($c),
-            count_appended!(ws, conv, &turn.messages, &turn.trace_steps, $c),
-        )?;
-        let ledger = match &turn.charge {
-            None => None,
+        // of failing on a lock upgrade.
+        let (ledger, counts): (Option<LedgerRow>, Vec<(i32, i32)>) = match &turn.charge {
             Some(charge) => {
+                // One atomic statement: restart the period count when the
+                // period changed, count the turn, take the cost.
+                let used = billing_accounts::period_turns_used;
+                let (balance, counts): (Vec<i64>, _) = together!($mode, $c;
+                    balance_change!(
+                        billing_accounts::table.find(sql_id(ws)),
+                        -charge.cost.micros(), at,
+                        used.eq(case_when(billing_accounts::period_start.eq(charge.period_start), used + 1)
+                            .otherwise(1)),
+                        billing_accounts::period_start.eq(charge.period_start))
+                        .load::<i64>($c),
+                    count_appended!(ws, conv, &turn.messages, &turn.trace_steps, $c),
+                )?;
                 let balance = balance.into_iter().next().ok_or(DbError(StoreError::NotFound))?;
-                Some(LedgerRow::from(&LedgerEntry {
+                let ledger = LedgerRow::from(&LedgerEntry {
                     id: charge.entry_id,
                     workspace_id: ws,
                     kind: LedgerKind::Charge,
@@ -179,8 +175,13 @@ macro_rules! record_turn_tx {
                     completion_tokens: charge.completion_tokens,
                     description: format!("Model turn ({})", charge.model),
                     created_at: at,
-                }))
+                });
+                (Some(ledger), counts)
             }
+            None => (
+                None,
+                count_appended!(ws, conv, &turn.messages, &turn.trace_steps, $c) $($aw)* ?,
+            ),
         };
         let (message_rows, step_rows) =
             numbered_rows(conv, counts.into_iter().next(), &turn.messages, &turn.trace_steps)?;

@@ -51,14 +51,14 @@ macro_rules! turn_start_reads {
         let (bot, billing, conversation): (Vec<BotRow>, Vec<BillingRow>, Vec<ConversationRow>) =
             match ($bot, $conversation) {
                 (BotLookup::Id(id), ConversationLookup::Id(conversation)) => together!($mode, $c;
-                    bot_by_id!(ws, *id).load($c),
-                    billing_of!(ws).load($c),
-                    conversation_by_id!(ws, *conversation).load($c),
+                    bot_by_id!(ws, *id).limit(1).load($c),
+                    billing_of!(ws).limit(1).load($c),
+                    conversation_by_id!(ws, *conversation).limit(1).load($c),
                 )?,
                 (BotLookup::Id(id), ConversationLookup::Open { channel, customer_id }) => {
                     together!($mode, $c;
-                        bot_by_id!(ws, *id).load($c),
-                        billing_of!(ws).load($c),
+                        bot_by_id!(ws, *id).limit(1).load($c),
+                        billing_of!(ws).limit(1).load($c),
                         open_conversations!(ws, sql_id(*id), channel, customer_id.as_str())
                             .limit(1)
                             .load($c),
@@ -66,20 +66,20 @@ macro_rules! turn_start_reads {
                 }
                 (BotLookup::Id(id), ConversationLookup::New) => {
                     let (bot, billing) = together!($mode, $c;
-                        bot_by_id!(ws, *id).load($c),
-                        billing_of!(ws).load($c),
+                        bot_by_id!(ws, *id).limit(1).load($c),
+                        billing_of!(ws).limit(1).load($c),
                     )?;
                     (bot, billing, Vec::new())
                 }
                 (BotLookup::Slug(slug), conversation) => {
                     let (bot, billing): (Vec<BotRow>, Vec<BillingRow>) = together!($mode, $c;
-                        bot_by_slug!(ws, slug.as_str()).load($c),
-                        billing_of!(ws).load($c),
+                        bot_by_slug!(ws, slug.as_str()).limit(1).load($c),
+                        billing_of!(ws).limit(1).load($c),
                     )?;
                     let conversation: Vec<ConversationRow> = match (bot.iter().next(), conversation) {
                         (None, _) | (_, ConversationLookup::New) => Vec::new(),
                         (Some(_), ConversationLookup::Id(id)) => {
-                            conversation_by_id!(ws, *id).load($c) $($aw)* ?
+                            conversation_by_id!(ws, *id).limit(1).load($c) $($aw)* ?
                         }
                         (Some(bot), ConversationLookup::Open { channel, customer_id }) => {
                             open_conversations!(ws, bot.id.clone(), channel, customer_id.as_str())
