@@ -71,6 +71,7 @@ macro_rules! storage_contract_tests {
             every_conversation_filter_applies,
             pages_are_newest_first_with_total_count,
             totals_follow_creations_and_deletions,
+            analysis_totals_follow_every_change,
             open_conversation_of_an_external_user,
             turn_start_reads_agree_with_the_separate_reads,
             messages_are_appended_in_order,

@@ -182,6 +182,23 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::sql_types::*;
 
+    /// Kept by triggers (migration `000011`); the store only reads it.
+    /// An absent analysis value is `''` here.
+    conversation_analysis_counts (workspace_id, sentiment, topic, outcome, bot_id, channel) {
+        workspace_id -> DbUuid,
+        bot_id -> DbUuid,
+        channel -> Text,
+        sentiment -> Text,
+        topic -> Text,
+        outcome -> Text,
+        conversations -> BigInt,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::sql_types::*;
+
     messages (id) {
         id -> DbUuid,
         conversation_id -> DbUuid,

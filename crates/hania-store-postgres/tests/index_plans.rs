@@ -1,7 +1,9 @@
 //! The conversation list stays index-backed at scale: 100 000 rows, then
 //! `EXPLAIN` of the exact SQL the adapter runs for `bot_id` + `channel`,
 //! `bot_id` alone, and both with `since` (whose total is counted; the
-//! others' totals are kept in `conversation_counts`, read by its key).
+//! others' totals are kept in `conversation_counts`, read by its key), and
+//! for post-call analysis values alone and combined (totals kept in
+//! `conversation_analysis_counts`) and with `since` (counted).
 //! The plans for the first, before the totals were kept:
 //!
 //! The plans PostgreSQL 15 chose when this test was written (uuids elided):
@@ -45,8 +47,15 @@ struct PlanLine {
 
 const ROWS: u32 = 100_000;
 
+/// Whether the plan names `index` (a whole name, not the start of a
+/// longer one such as `conversations_ws_sentiment_topic`).
+fn names(plan: &str, index: &str) -> bool {
+    plan.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .any(|word| word == index)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bot_and_channel_filter_is_served_by_an_index() {
+async fn list_filters_are_served_by_an_index() {
     let pg = TempPostgres::start();
     let store = hania_store_postgres::connect(&pg.url()).await.unwrap();
     let ws: WorkspaceId = workspace(&store, 0).await;
@@ -64,9 +73,13 @@ async fn bot_and_channel_filter_is_served_by_an_index() {
         .collect::<Vec<_>>()
         .join(",");
     diesel::sql_query(format!(
-        "INSERT INTO conversations (id, workspace_id, bot_id, channel, message_count, trace_step_count, started_at)
+        "INSERT INTO conversations (id, workspace_id, bot_id, channel, message_count, trace_step_count, started_at,
+                                    analysis_sentiment, analysis_topic, analysis_outcome)
          SELECT gen_random_uuid(), '{ws}', (ARRAY[{bot_array}]::uuid[])[1 + i % 10],
-                (ARRAY['api','sms','whatsapp','voice'])[1 + i % 4], 0, 0, now() - i * interval '1 minute'
+                (ARRAY['api','sms','whatsapp','voice'])[1 + i % 4], 0, 0, now() - i * interval '1 minute',
+                CASE WHEN i % 5 = 4 THEN (ARRAY['positive','neutral','negative'])[1 + (i / 5) % 3] END,
+                CASE WHEN i % 5 = 4 THEN 'topic-' || (i / 5) % 20 END,
+                CASE WHEN i % 5 = 4 THEN (ARRAY['resolved','escalated'])[1 + (i / 5) % 2] END
          FROM generate_series(1, {ROWS}) AS i"
     ))
     .execute(&mut conn)
@@ -94,6 +107,14 @@ async fn bot_and_channel_filter_is_served_by_an_index() {
     let voice = "'voice'".to_owned();
     let epoch = "'1970-01-01 00:00:00+00'".to_owned();
     let kept = "conversation_counts";
+    let analysed = |[sentiment, topic, outcome]: [Option<&str>; 3]| ConversationFilter {
+        sentiment: sentiment.map(Into::into),
+        topic: topic.map(Into::into),
+        outcome: outcome.map(Into::into),
+        ..Default::default()
+    };
+    let quoted = |v: &str| format!("'{v}'");
+    let kept_by_analysis = "conversation_analysis_counts";
     let cases = [
         // The total of a bot and a channel is kept, not counted.
         (
@@ -113,9 +134,48 @@ async fn bot_and_channel_filter_is_served_by_an_index() {
         (
             "since",
             since,
-            vec![ws_bind, bot_bind, voice, epoch],
+            vec![ws_bind.clone(), bot_bind, voice, epoch.clone()],
             "conversations_ws_bot_channel_started",
             "conversations_ws_bot_channel_started",
+        ),
+        // An analysis value, or a combination of them (even one that
+        // matches nothing, topic-7 being only ever escalated), is read in
+        // list order from its own index; its total is kept.
+        (
+            "sentiment",
+            analysed([Some("negative"), None, None]),
+            vec![ws_bind.clone(), quoted("negative")],
+            "conversations_ws_sentiment",
+            kept_by_analysis,
+        ),
+        (
+            "topic_outcome",
+            analysed([None, Some("topic-7"), Some("resolved")]),
+            vec![ws_bind.clone(), quoted("topic-7"), quoted("resolved")],
+            "conversations_ws_topic_outcome",
+            kept_by_analysis,
+        ),
+        (
+            "all_three",
+            analysed([Some("negative"), Some("topic-7"), Some("escalated")]),
+            vec![
+                ws_bind.clone(),
+                quoted("negative"),
+                quoted("topic-7"),
+                quoted("escalated"),
+            ],
+            "conversations_ws_sentiment_topic_outcome",
+            kept_by_analysis,
+        ),
+        (
+            "sentiment_since",
+            ConversationFilter {
+                since: Some(time::OffsetDateTime::UNIX_EPOCH),
+                ..analysed([Some("negative"), None, None])
+            },
+            vec![ws_bind, epoch, quoted("negative")],
+            "conversations_ws_sentiment",
+            "conversations_ws_sentiment",
         ),
     ];
     for (case, filter, binds, list_index, count_index) in cases {
@@ -145,10 +205,7 @@ async fn bot_and_channel_filter_is_served_by_an_index() {
                 !plan.contains("Seq Scan on conversations"),
                 "{case} {name} scans the table:\n{plan}"
             );
-            assert!(
-                plan.contains(index),
-                "{case} {name} misses {index}:\n{plan}"
-            );
+            assert!(names(&plan, index), "{case} {name} misses {index}:\n{plan}");
         }
     }
 }

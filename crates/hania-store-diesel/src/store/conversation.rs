@@ -16,13 +16,16 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::bot::bot_exists;
+use super::conversation_totals::{
+    TotalSource, analysis_count_query, kept_count_query, total_source,
+};
 use super::lookups::{conversation_by_id, open_conversations};
 use super::workspace::one_row;
 use crate::DieselStore;
 use crate::conn::DbError;
 use crate::on_conn;
 use crate::rows::conversation::ConversationRow;
-use crate::schema::{bots, conversation_counts, conversations};
+use crate::schema::{bots, conversation_analysis_counts, conversation_counts, conversations};
 use crate::sql_types::{SqlTime, SqlUuid, sql_id};
 
 /// Applies every filter of a [`ConversationFilter`] to a boxed query over
@@ -89,51 +92,6 @@ macro_rules! count_query {
     };
 }
 
-/// The kept totals (`conversation_counts`, one row per bot and channel)
-/// a filter of only `bot_id` and `channel` adds up to.
-macro_rules! kept_count_query {
-    ($workspace:expr, $filter:expr) => {{
-        let f: &ConversationFilter = $filter;
-        let mut q = conversation_counts::table
-            .filter(conversation_counts::workspace_id.eq(sql_id($workspace)))
-            .select(conversation_counts::conversations)
-            .into_boxed();
-        if let Some(bot) = f.bot_id {
-            q = q.filter(conversation_counts::bot_id.eq(sql_id(bot)));
-        }
-        if let Some(channel) = f.channel {
-            q = q.filter(conversation_counts::channel.eq(channel.as_str()));
-        }
-        q
-    }};
-}
-
-/// Whether the filter sets nothing but `bot_id` and `channel`, so its
-/// total is kept in `conversation_counts` rather than counted.
-fn total_is_kept(filter: &ConversationFilter) -> bool {
-    // Destructured so that a new filter field has to be placed here.
-    let ConversationFilter {
-        bot_id: _,
-        channel: _,
-        external_call_id,
-        external_linked_id,
-        source_conversation_id,
-        since,
-        until,
-        sentiment,
-        topic,
-        outcome,
-    } = filter;
-    external_call_id.is_none()
-        && external_linked_id.is_none()
-        && source_conversation_id.is_none()
-        && since.is_none()
-        && until.is_none()
-        && sentiment.is_none()
-        && topic.is_none()
-        && outcome.is_none()
-}
-
 #[async_trait]
 impl ConversationStore for DieselStore {
     async fn create_conversation(&self, new: &NewConversation) -> Result<Conversation, StoreError> {
@@ -196,17 +154,23 @@ impl ConversationStore for DieselStore {
     ) -> Result<ConversationPage, StoreError> {
         let mut conn = self.conn().await?;
         let (total, rows, names) = on_conn!(&mut conn, |c| {
-            let total: i64 = if total_is_kept(filter) {
-                let kept: Vec<i64> = kept_count_query!(workspace, filter)
-                    .load(c)
-                    .await
-                    .map_err(DbError::from)?;
-                kept.into_iter().sum()
-            } else {
-                count_query!(workspace, filter)
-                    .get_result(c)
+            let total: i64 = match total_source(filter) {
+                TotalSource::Kept => kept_count_query!(workspace, filter)
+                    .load::<i64>(c)
                     .await
                     .map_err(DbError::from)?
+                    .into_iter()
+                    .sum(),
+                TotalSource::KeptByAnalysis => analysis_count_query!(workspace, filter)
+                    .load::<i64>(c)
+                    .await
+                    .map_err(DbError::from)?
+                    .into_iter()
+                    .sum(),
+                TotalSource::Counted => count_query!(workspace, filter)
+                    .get_result(c)
+                    .await
+                    .map_err(DbError::from)?,
             };
             let rows: Vec<ConversationRow> = list_query!(workspace, filter, page)
                 .load(c)
@@ -331,10 +295,17 @@ pub fn list_conversations_sql(
     macro_rules! render {
         ($db:ty) => {{
             let list = list_query!(workspace, filter, page);
-            let count = if total_is_kept(filter) {
-                diesel::debug_query::<$db, _>(&kept_count_query!(workspace, filter)).to_string()
-            } else {
-                diesel::debug_query::<$db, _>(&count_query!(workspace, filter)).to_string()
+            let count = match total_source(filter) {
+                TotalSource::Kept => {
+                    diesel::debug_query::<$db, _>(&kept_count_query!(workspace, filter)).to_string()
+                }
+                TotalSource::KeptByAnalysis => {
+                    diesel::debug_query::<$db, _>(&analysis_count_query!(workspace, filter))
+                        .to_string()
+                }
+                TotalSource::Counted => {
+                    diesel::debug_query::<$db, _>(&count_query!(workspace, filter)).to_string()
+                }
             };
             (
                 strip_binds(diesel::debug_query::<$db, _>(&list).to_string()),

@@ -6,6 +6,7 @@ mod balance;
 mod bot;
 mod bot_tool;
 mod conversation;
+mod conversation_totals;
 mod idempotency;
 
 pub use conversation::list_conversations_sql;
