@@ -160,4 +160,54 @@ async fn provider_failures_keep_the_message_and_charge_nothing(backend: Backend)
     assert_eq!(status, 200);
 }
 
-on_both_backends!(backend: replies_come_from_the_provider_with_history_in_order, provider_failures_keep_the_message_and_charge_nothing);
+/// `HANIA_LLM_HTTP2=prior-knowledge`: the calls to a cleartext provider
+/// go over HTTP/2 (the mock counts them), blocking and streamed alike;
+/// by default they are HTTP/1.1.
+async fn http2_prior_knowledge_reaches_a_cleartext_provider(backend: Backend) {
+    let mock = MockLlm::start(MockConfig {
+        reply: "Over one connection.".into(),
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    for (http2, expected) in [(None, 0), (Some("prior-knowledge"), 2)] {
+        let config = Config {
+            llm_base_url: Some(mock.base_url()),
+            llm_http2: http2.map(Into::into),
+            ..Config::default()
+        };
+        let app = spawn_with(backend, config).await;
+        let bot = app
+            .create_bot(&app.key, json!({"name": "H", "system_prompt": "x"}))
+            .await;
+        let before = mock.http2_requests();
+        let body = json!({"bot_id": bot, "message": "hi"});
+        let (status, reply) = chat(&app, &body).await;
+        assert_eq!(status, 200, "{reply}");
+        assert_eq!(reply["data"]["response"], "Over one connection.");
+        let streamed = app
+            .call(
+                Method::POST,
+                "/api/v1/chat/send-stream",
+                &app.key,
+                Some(&body),
+            )
+            .await
+            .text()
+            .await
+            .unwrap();
+        let events = hania_blackbox::sse_events(&streamed);
+        assert_eq!(
+            events.last().map(|(name, _)| name.as_str()),
+            Some("done"),
+            "{streamed}"
+        );
+        assert_eq!(
+            mock.http2_requests() - before,
+            expected,
+            "HANIA_LLM_HTTP2={http2:?}"
+        );
+    }
+}
+
+on_both_backends!(backend: replies_come_from_the_provider_with_history_in_order, provider_failures_keep_the_message_and_charge_nothing, http2_prior_knowledge_reaches_a_cleartext_provider);

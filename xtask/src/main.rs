@@ -11,7 +11,7 @@
 //!   with `--check` fails when the committed file is stale.
 //! - `bench chat [--pin] [--seconds N]`: the chat benchmark (release build), server
 //!   on SQLite and PostgreSQL against the mock, with the bare mock as baseline;
-//!   `bench streams [--count N]` (slow streams held open) and `bench
+//!   `bench streams [--count N] [--h2c]` (slow streams held open) and `bench
 //!   conversations [--count N] [--data FILE]` (the list at a million
 //!   conversations), both with the server pinned to one core.
 //! - `schemathesis [--seconds N]`: schemathesis with every check against
@@ -39,7 +39,7 @@ fn main() -> ExitCode {
         Some("schemathesis") => checks::schemathesis(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | check-domain-purity | check-file-sizes | check-layers | codegen [--check] | mock-llm [flags] | bench chat [--pin] [--seconds N] | bench streams [--count N] | bench conversations [--count N] [--data FILE] | schemathesis [--seconds N]>"
+                "usage: cargo xtask <ci | check-domain-purity | check-file-sizes | check-layers | codegen [--check] | mock-llm [flags] | bench chat [--pin] [--seconds N] | bench streams [--count N] [--h2c] | bench conversations [--count N] [--data FILE] | schemathesis [--seconds N]>"
             );
             return ExitCode::from(2);
         }

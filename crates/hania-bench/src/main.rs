@@ -162,7 +162,12 @@ async fn main() {
         Some("streams") => {
             pinned::ensure_pinned();
             let count = number("--count").unwrap_or(10_000.0) as usize;
-            pinned::open_streams::run(count).await;
+            let upstream = if args.iter().any(|a| a == "--h2c") {
+                pinned::open_streams::Upstream::H2c
+            } else {
+                pinned::open_streams::Upstream::Http1
+            };
+            pinned::open_streams::run(count, upstream).await;
             return;
         }
         Some("conversations") => {
@@ -179,7 +184,7 @@ async fn main() {
         }
         _ => {
             eprintln!(
-                "usage: hania-bench chat [--pin [--only sqlite|postgres]] [--seconds N] | streams [--count N] | conversations [--count N] [--data FILE] [--seconds N]"
+                "usage: hania-bench chat [--pin [--only sqlite|postgres]] [--seconds N] | streams [--count N] [--h2c] | conversations [--count N] [--data FILE] [--seconds N]"
             );
             std::process::exit(2);
         }

@@ -96,7 +96,9 @@ async fn pump(
         sink: &sink,
         format,
     };
-    let answer = state.chat.answer(turn, &relay, Delivery::Streamed);
+    // Boxed: a future moved into another is kept twice in its state, and
+    // this task lives as long as the stream (bytes per open stream).
+    let answer = Box::pin(state.chat.answer(turn, &relay, Delivery::Streamed));
     let result = sse::keep_alive_while(answer, &sink, state.stream_keep_alive).await;
     state.count_turn(format.dialect, result.as_ref().err());
     match result {

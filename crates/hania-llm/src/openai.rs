@@ -43,12 +43,17 @@ pub struct OpenAiConfig {
     pub max_retries: u32,
     /// First backoff; doubled on every retry.
     pub retry_backoff: Duration,
+    /// Speak HTTP/2 from the first byte (prior knowledge), so every call
+    /// to the provider shares one connection, also over cleartext. Off by
+    /// default: an `https://` provider that offers HTTP/2 gets it by ALPN
+    /// anyway, and a cleartext one mostly speaks only HTTP/1.1.
+    pub http2_prior_knowledge: bool,
 }
 
 impl OpenAiConfig {
     /// Defaults for `base_url`: 5 s to connect, 120 s per completion, 60 s
     /// to the first streamed token, 30 s of silence within an answer, 2
-    /// retries from 250 ms.
+    /// retries from 250 ms, HTTP/2 only where the provider offers it by ALPN.
     pub fn new(base_url: &str, api_key: Option<String>) -> Self {
         Self {
             base_url: base_url.trim_end_matches('/').to_owned(),
@@ -59,6 +64,7 @@ impl OpenAiConfig {
             idle_timeout: Duration::from_secs(30),
             max_retries: 2,
             retry_backoff: Duration::from_millis(250),
+            http2_prior_knowledge: false,
         }
     }
 }
@@ -185,8 +191,11 @@ impl OpenAiProvider {
     pub fn new(config: OpenAiConfig) -> Result<Self, String> {
         // Installing twice is harmless: the first provider stays.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
+        let mut builder = reqwest::Client::builder().connect_timeout(config.connect_timeout);
+        if config.http2_prior_knowledge {
+            builder = builder.http2_prior_knowledge();
+        }
+        let client = builder
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
         Ok(Self { client, config })

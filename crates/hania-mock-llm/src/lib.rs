@@ -90,6 +90,7 @@ impl Default for MockConfig {
 struct Shared {
     config: Mutex<MockConfig>,
     requests: Mutex<Vec<Value>>,
+    http2_requests: AtomicU64,
     served: AtomicU64,
     hangups: AtomicU64,
 }
@@ -154,8 +155,15 @@ async fn pause(delay: Duration) {
     }
 }
 
-async fn completions(shared: web::Data<Shared>, body: web::Json<Value>) -> HttpResponse {
+async fn completions(
+    shared: web::Data<Shared>,
+    request: actix_web::HttpRequest,
+    body: web::Json<Value>,
+) -> HttpResponse {
     let body = body.into_inner();
+    if request.version() == actix_web::http::Version::HTTP_2 {
+        shared.http2_requests.fetch_add(1, Ordering::SeqCst);
+    }
     let config = shared.config.lock().expect("config lock").clone();
     shared
         .requests
@@ -284,7 +292,9 @@ impl MockLlm {
         // delayed ACK), as a provider's stream does.
         .tcp_nodelay(true)
         .disable_signals()
-        .bind(bind)?;
+        // HTTP/1.1, or HTTP/2 over cleartext for a client that starts
+        // with its preface (prior knowledge), on the same port.
+        .bind_auto_h2c(bind)?;
         let addr = server.addrs()[0];
         let server = server.run();
         let handle = server.handle();
@@ -309,6 +319,11 @@ impl MockLlm {
     /// Every request body received so far.
     pub fn requests(&self) -> Vec<Value> {
         self.shared.requests.lock().expect("requests lock").clone()
+    }
+
+    /// Requests that came over HTTP/2 (cleartext, prior knowledge).
+    pub fn http2_requests(&self) -> u64 {
+        self.shared.http2_requests.load(Ordering::SeqCst)
     }
 
     /// Streams the client abandoned before the end.

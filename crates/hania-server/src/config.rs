@@ -1,7 +1,7 @@
 //! Configuration: environment variables, optionally on top of a TOML file
 //! with the same keys in lower case without the `HANIA_` prefix
 //! (`bind`, `database_url`, `bootstrap_key`, `llm_base_url`, `llm_api_key`,
-//! `llm_model`, `llm_timeout_ms`, `llm_idle_timeout_ms`, `model_prices`, `bootstrap_balance`,
+//! `llm_model`, `llm_timeout_ms`, `llm_idle_timeout_ms`, `llm_http2`, `model_prices`, `bootstrap_balance`,
 //! `stream_keepalive_ms`, `outbound_allow_nets`, `scheduler`, `scheduler_tick_ms`, `public_url`,
 //! `jobs`, `jobs_tick_ms`, `job_lease_ms`, `db_pool_size`, `db_timeout_ms`, `rate_limits`,
 //! `metrics_token`, `key_cache_ms`).
@@ -44,6 +44,11 @@ pub struct Config {
     /// `HANIA_LLM_IDLE_TIMEOUT_MS`: longest silence within an answer
     /// (default 30 000).
     pub llm_idle_timeout_ms: Option<String>,
+    /// `HANIA_LLM_HTTP2`: `prior-knowledge` speaks HTTP/2 to the provider
+    /// from the first byte, all calls on one connection, also over
+    /// cleartext; `auto` (default) uses HTTP/2 where an `https://`
+    /// provider offers it by ALPN, else HTTP/1.1.
+    pub llm_http2: Option<String>,
     /// `HANIA_MODEL_PRICES`: `model=PROMPT/COMPLETION,…` per million tokens.
     pub model_prices: Option<String>,
     /// `HANIA_BOOTSTRAP_BALANCE`: the first workspace's starting balance
@@ -108,6 +113,7 @@ impl fmt::Debug for Config {
             .field("model_prices", &self.model_prices)
             .field("llm_timeout_ms", &self.llm_timeout_ms)
             .field("llm_idle_timeout_ms", &self.llm_idle_timeout_ms)
+            .field("llm_http2", &self.llm_http2)
             .field("bootstrap_balance", &self.bootstrap_balance)
             .field("stream_keepalive_ms", &self.stream_keepalive_ms)
             .field("outbound_allow_nets", &self.outbound_allow_nets)
@@ -175,6 +181,7 @@ impl Config {
             &mut self.llm_idle_timeout_ms,
             get("HANIA_LLM_IDLE_TIMEOUT_MS"),
         );
+        set(&mut self.llm_http2, get("HANIA_LLM_HTTP2"));
         set(&mut self.bootstrap_balance, get("HANIA_BOOTSTRAP_BALANCE"));
         set(
             &mut self.stream_keepalive_ms,

@@ -16,6 +16,7 @@ lower case without HANIA_, e.g. bind = \"0.0.0.0:8080\"; the environment wins):
   HANIA_LLM_MODEL             model of bots without one [gpt-4o-mini; hania-offline offline]
   HANIA_LLM_TIMEOUT_MS        longest wait for a completion / a stream's first token [120000 / 60000]
   HANIA_LLM_IDLE_TIMEOUT_MS   longest silence within an answer [30000]
+  HANIA_LLM_HTTP2             auto | prior-knowledge: HTTP/2 to the provider by ALPN, or always [auto]
   HANIA_MODEL_PRICES          model=PROMPT/COMPLETION per million tokens, comma-separated [all 0]
   HANIA_STREAM_KEEPALIVE_MS   silence before a stream's keep-alive comment [15000]
   HANIA_OUTBOUND_ALLOW_NETS   CIDRs webhook tools may reach although not public [none]

@@ -48,6 +48,9 @@ pub fn provider(config: &Config) -> Result<Arc<dyn ModelProvider>> {
             if let Some(ms) = &config.llm_idle_timeout_ms {
                 settings.idle_timeout = positive_millis(ms, "HANIA_LLM_IDLE_TIMEOUT_MS")?;
             }
+            if let Some(mode) = &config.llm_http2 {
+                settings.http2_prior_knowledge = http2_prior_knowledge(mode)?;
+            }
             let provider = OpenAiProvider::new(settings).map_err(anyhow::Error::msg)?;
             tracing::info!(
                 base_url = %base,
@@ -62,6 +65,16 @@ pub fn provider(config: &Config) -> Result<Arc<dyn ModelProvider>> {
             );
             Ok(Arc::new(OfflineProvider))
         }
+    }
+}
+
+/// Parses `HANIA_LLM_HTTP2`: whether to speak HTTP/2 to the provider
+/// with prior knowledge.
+pub fn http2_prior_knowledge(mode: &str) -> Result<bool> {
+    match mode.trim() {
+        "auto" => Ok(false),
+        "prior-knowledge" => Ok(true),
+        other => bail!("HANIA_LLM_HTTP2 must be 'auto' or 'prior-knowledge', not '{other}'"),
     }
 }
 
@@ -127,6 +140,24 @@ mod tests {
     use hania_domain::money::Money;
 
     use super::*;
+
+    #[test]
+    fn http2_is_auto_or_prior_knowledge_and_nothing_else() {
+        assert!(!http2_prior_knowledge("auto").unwrap());
+        assert!(http2_prior_knowledge(" prior-knowledge ").unwrap());
+        let error = http2_prior_knowledge("yes").unwrap_err().to_string();
+        assert!(error.contains("HANIA_LLM_HTTP2"), "{error}");
+        let mut config = Config::default();
+        config.apply_env(|name| match name {
+            "HANIA_LLM_BASE_URL" => Some("http://127.0.0.1:9/v1".to_owned()),
+            "HANIA_LLM_HTTP2" => Some("h2".to_owned()),
+            _ => None,
+        });
+        assert!(
+            provider(&config).is_err(),
+            "a bad HANIA_LLM_HTTP2 is refused at start"
+        );
+    }
 
     #[test]
     fn a_key_alone_means_openai_and_nothing_means_offline() {

@@ -1,12 +1,13 @@
-//! `hania-bench streams --pin [--count N]`: many streams held open at
+//! `hania-bench streams --pin [--count N] [--h2c]`: many streams held open at
 //! once against a slow mock (one token a second), the server on its own
 //! core. Prints the server's resident memory per open stream above its
 //! idle figure, and `/healthz` latency before and while they are open.
 //!
-//! Each open stream holds two sockets in the server (the client's and the
-//! upstream one) and two in this process (the client's and the mock's),
-//! so the count is capped to what the open-files limit allows; the cap is
-//! printed when it applies.
+//! Over HTTP/1.1 each open stream holds two sockets in the server (the
+//! client's and the upstream one) and two in this process (the client's
+//! and the mock's); with `--h2c` the server speaks HTTP/2 to the mock and
+//! the upstream calls share a few connections. The count is capped to what
+//! the open-files limit allows; the cap is printed when it applies.
 
 use std::time::{Duration, Instant};
 
@@ -83,13 +84,30 @@ async fn hold_stream(
     assert!(reported, "stream {n} ended before its first token");
 }
 
+/// How the server talks to the mock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upstream {
+    /// HTTP/1.1: one upstream connection per stream.
+    Http1,
+    /// HTTP/2 over cleartext with prior knowledge (`HANIA_LLM_HTTP2`):
+    /// the streams share a few upstream connections, as they do against
+    /// an `https://` provider that offers HTTP/2.
+    H2c,
+}
+
 /// Runs the open-streams benchmark on SQLite.
-pub async fn run(requested: usize) {
-    let fits = open_files_limit().saturating_sub(SPARE_FILES) / 2;
+pub async fn run(requested: usize, upstream: Upstream) {
+    // Per stream, the server holds the client's socket and (over HTTP/1.1)
+    // an upstream one; this process the client's and (HTTP/1.1) the mock's.
+    let sockets = match upstream {
+        Upstream::Http1 => 2,
+        Upstream::H2c => 1,
+    };
+    let fits = open_files_limit().saturating_sub(SPARE_FILES) / sockets;
     let count = requested.min(fits);
     if count < requested {
         println!(
-            "open-files limit {}: {count} streams fit (two sockets each per process), not {requested}",
+            "open-files limit {}: {count} streams fit ({sockets} sockets each per process), not {requested}",
             open_files_limit()
         );
     }
@@ -107,10 +125,14 @@ pub async fn run(requested: usize) {
     let dir = tempfile::tempdir().unwrap();
     let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
     let log = std::env::temp_dir().join("hania-bench-streams.log");
-    let limits = [("HANIA_RATE_LIMITS", "local")];
+    let http2 = match upstream {
+        Upstream::Http1 => "auto",
+        Upstream::H2c => "prior-knowledge",
+    };
+    let limits = [("HANIA_RATE_LIMITS", "local"), ("HANIA_LLM_HTTP2", http2)];
     let setup = setup(&sqlite, &mock, &limits, &log).await;
     println!(
-        "hania open-streams benchmark: server on core {}; {count} streams of one token a second (120 tokens), SQLite",
+        "hania open-streams benchmark: server on core {}; {count} streams of one token a second (120 tokens), SQLite, upstream {upstream:?}",
         super::SERVER_CORE
     );
     let (idle_p50, idle_p99) = healthz(&setup, 2.0).await;
@@ -156,6 +178,12 @@ pub async fn run(requested: usize) {
         "streams   /healthz idle p50 {idle_p50:.2} ms p99 {idle_p99:.2} | with {count} open p50 {open_p50:.2} ms p99 {open_p99:.2} ms (target < 5: {})",
         verdict(open_p99 < 5.0),
     );
+    if upstream == Upstream::H2c {
+        assert!(
+            mock.http2_requests() >= count as u64,
+            "the upstream calls were not HTTP/2"
+        );
+    }
     hold_tx.send(true).unwrap();
     for task in tasks {
         task.await.unwrap();

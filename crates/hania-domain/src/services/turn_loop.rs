@@ -55,20 +55,28 @@ impl ChatService {
         // results; it is never copied.
         let mut request = std::mem::take(&mut turn.request);
         let mut calls = 0;
+        // Each phase's future is boxed: inline, the largest of them would
+        // size this future for the whole turn, and a streamed turn keeps
+        // it for as long as its stream is open.
         loop {
             calls += 1;
             let mut work = Work::default();
             if calls > 1
-                && let Err(error) = self.check_billing(&turn, &mut work).await
+                && let Err(error) = Box::pin(self.check_billing(&turn, &mut work)).await
             {
-                self.record(&turn, work, true).await?;
+                Box::pin(self.record(&turn, work, true)).await?;
                 return Err(error);
             }
             request.tools = self.offer_tools(&turn, calls, &mut work);
             let started = self.ports.clock.now();
             let mut outcome = StreamOutcome::default();
             let raced = stops
-                .race(self.call_model(&request, observer, delivery, &mut outcome))
+                .race(Box::pin(self.call_model(
+                    &request,
+                    observer,
+                    delivery,
+                    &mut outcome,
+                )))
                 .await;
             // Estimated once (when the provider reported no usage), then
             // read by the step, the charge and the message alike.
@@ -91,23 +99,21 @@ impl ChatService {
                 CallEnd::HungUp => Some(ChatError::ClientGone),
             };
             if let Some(error) = error {
-                self.stopped_call(&turn, &request, started, outcome, &error, work)
+                Box::pin(self.stopped_call(&turn, &request, started, outcome, &error, work))
                     .await?;
                 return Err(error);
             }
             let asks_for_tools = !request.tools.is_empty() && !outcome.tool_calls.is_empty();
             if !asks_for_tools {
-                return self
-                    .final_answer(&turn, &request, started, outcome, work, spent)
+                return Box::pin(self.final_answer(&turn, &request, started, outcome, work, spent))
                     .await;
             }
             add(&mut spent.usage, outcome.produced_usage(&request));
-            let (asked, answered, stopped) = self
-                .run_tools(
-                    &turn, &request, started, outcome, &mut work, observer, &mut stops,
-                )
-                .await;
-            self.record(&turn, work, stopped.is_some()).await?;
+            let (asked, answered, stopped) = Box::pin(self.run_tools(
+                &turn, &request, started, outcome, &mut work, observer, &mut stops,
+            ))
+            .await;
+            Box::pin(self.record(&turn, work, stopped.is_some())).await?;
             if let Some(error) = stopped {
                 return Err(error);
             }
