@@ -1,9 +1,12 @@
 //! [`RateLimiter`] in the database, so several instances share one limit:
-//! one counter row per bucket and window, bumped by a single
-//! `INSERT … ON CONFLICT DO UPDATE … WHERE hits < limit RETURNING hits`.
-//! The row lock serialises concurrent hits of a bucket and the condition
-//! is checked on the latest count, so the instances together admit exactly
-//! the limit. A bucket's first hit of a window deletes its older windows.
+//! one counter row per bucket and window, bumped by
+//! `UPDATE … SET hits = hits + 1 WHERE … AND hits < limit RETURNING hits`,
+//! or, when that bumps nothing (the window's first hit, or the limit
+//! reached), by `INSERT … ON CONFLICT DO UPDATE … WHERE hits < limit
+//! RETURNING hits`. The row lock serialises concurrent hits of a bucket
+//! and the condition is checked on the latest count, so the instances
+//! together admit exactly the limit. A bucket's first hit of a window
+//! deletes its older windows.
 
 use async_trait::async_trait;
 use diesel::prelude::*;
@@ -31,6 +34,33 @@ impl RateLimiter for DieselStore {
         }
         let limit = i32::try_from(limit_per_hour).unwrap_or(i32::MAX);
         let mut conn = self.conn().await?;
+        // Nearly every hit finds its window's row: a plain conditional
+        // UPDATE then, cheaper for PostgreSQL than an upsert's attempted
+        // insert. No row bumped (a new window, or the limit reached) falls
+        // through to the upsert, which tells the two apart.
+        let bumped: Option<i32> = on_conn!(&mut conn, |c| {
+            Cached(
+                diesel::update(
+                    windows::table
+                        .filter(windows::bucket.eq(key))
+                        .filter(windows::window_start.eq(start))
+                        .filter(windows::hits.lt(limit)),
+                )
+                .set(windows::hits.eq(windows::hits + 1))
+                .returning(windows::hits),
+            )
+            .get_result(c)
+            .await
+            .optional()
+            .map_err(DbError::from)
+        })?;
+        if let Some(used) = bumped {
+            return Ok(RateDecision::admitted(
+                limit_per_hour,
+                u32::try_from(used).unwrap_or(u32::MAX),
+                now,
+            ));
+        }
         let hits: Option<i32> = on_conn!(&mut conn, |c| {
             let bump = diesel::insert_into(windows::table)
                 .values((
