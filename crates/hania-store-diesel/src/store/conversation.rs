@@ -92,6 +92,29 @@ macro_rules! count_query {
     };
 }
 
+/// The query that gives a filter's total (each row a part of it, added
+/// up: one row when counted, one per kept key otherwise), bound to `$q`
+/// for `$body`: the one `list_conversations` runs and
+/// `list_conversations_sql` renders.
+macro_rules! total_query {
+    ($workspace:expr, $filter:expr, |$q:ident| $body:expr) => {
+        match total_source($filter) {
+            TotalSource::Kept => {
+                let $q = kept_count_query!($workspace, $filter);
+                $body
+            }
+            TotalSource::KeptByAnalysis => {
+                let $q = analysis_count_query!($workspace, $filter);
+                $body
+            }
+            TotalSource::Counted => {
+                let $q = count_query!($workspace, $filter);
+                $body
+            }
+        }
+    };
+}
+
 #[async_trait]
 impl ConversationStore for DieselStore {
     async fn create_conversation(&self, new: &NewConversation) -> Result<Conversation, StoreError> {
@@ -154,24 +177,12 @@ impl ConversationStore for DieselStore {
     ) -> Result<ConversationPage, StoreError> {
         let mut conn = self.conn().await?;
         let (total, rows, names) = on_conn!(&mut conn, |c| {
-            let total: i64 = match total_source(filter) {
-                TotalSource::Kept => kept_count_query!(workspace, filter)
-                    .load::<i64>(c)
-                    .await
-                    .map_err(DbError::from)?
-                    .into_iter()
-                    .sum(),
-                TotalSource::KeptByAnalysis => analysis_count_query!(workspace, filter)
-                    .load::<i64>(c)
-                    .await
-                    .map_err(DbError::from)?
-                    .into_iter()
-                    .sum(),
-                TotalSource::Counted => count_query!(workspace, filter)
-                    .get_result(c)
-                    .await
-                    .map_err(DbError::from)?,
-            };
+            let total: i64 = total_query!(workspace, filter, |q| q
+                .load::<i64>(c)
+                .await
+                .map_err(DbError::from)?
+                .into_iter()
+                .sum());
             let rows: Vec<ConversationRow> = list_query!(workspace, filter, page)
                 .load(c)
                 .await
@@ -295,18 +306,9 @@ pub fn list_conversations_sql(
     macro_rules! render {
         ($db:ty) => {{
             let list = list_query!(workspace, filter, page);
-            let count = match total_source(filter) {
-                TotalSource::Kept => {
-                    diesel::debug_query::<$db, _>(&kept_count_query!(workspace, filter)).to_string()
-                }
-                TotalSource::KeptByAnalysis => {
-                    diesel::debug_query::<$db, _>(&analysis_count_query!(workspace, filter))
-                        .to_string()
-                }
-                TotalSource::Counted => {
-                    diesel::debug_query::<$db, _>(&count_query!(workspace, filter)).to_string()
-                }
-            };
+            let count = total_query!(workspace, filter, |q| {
+                diesel::debug_query::<$db, _>(&q).to_string()
+            });
             (
                 strip_binds(diesel::debug_query::<$db, _>(&list).to_string()),
                 strip_binds(count),

@@ -34,6 +34,9 @@ impl RateLimiter for DieselStore {
         }
         let limit = i32::try_from(limit_per_hour).unwrap_or(i32::MAX);
         let mut conn = self.conn().await?;
+        // Both statements bump the count only while it is under the limit.
+        let bump = windows::hits.eq(windows::hits + 1);
+        let under_limit = windows::hits.lt(limit);
         // Nearly every hit finds its window's row: a plain conditional
         // UPDATE then, cheaper for PostgreSQL than an upsert's attempted
         // insert. No row bumped (a new window, or the limit reached) falls
@@ -44,9 +47,9 @@ impl RateLimiter for DieselStore {
                     windows::table
                         .filter(windows::bucket.eq(key))
                         .filter(windows::window_start.eq(start))
-                        .filter(windows::hits.lt(limit)),
+                        .filter(under_limit),
                 )
-                .set(windows::hits.eq(windows::hits + 1))
+                .set(bump)
                 .returning(windows::hits),
             )
             .get_result(c)
@@ -54,44 +57,43 @@ impl RateLimiter for DieselStore {
             .optional()
             .map_err(DbError::from)
         })?;
-        if let Some(used) = bumped {
-            return Ok(RateDecision::admitted(
-                limit_per_hour,
-                u32::try_from(used).unwrap_or(u32::MAX),
-                now,
-            ));
-        }
-        let hits: Option<i32> = on_conn!(&mut conn, |c| {
-            let bump = diesel::insert_into(windows::table)
-                .values((
-                    windows::bucket.eq(key),
-                    windows::window_start.eq(start),
-                    windows::hits.eq(1),
-                ))
-                .on_conflict((windows::bucket, windows::window_start))
-                .do_update()
-                .set(windows::hits.eq(windows::hits + 1));
-            // The upsert's own filter (`ON CONFLICT … DO UPDATE … WHERE`).
-            let bump = diesel::query_dsl::methods::FilterDsl::filter(bump, windows::hits.lt(limit))
-                .returning(windows::hits);
-            Cached(bump)
-                .get_result(c)
-                .await
-                .optional()
-                .map_err(DbError::from)
-        })?;
-        if hits == Some(1) {
-            on_conn!(&mut conn, |c| {
-                diesel::delete(
-                    windows::table
-                        .filter(windows::bucket.eq(key))
-                        .filter(windows::window_start.lt(start)),
-                )
-                .execute(c)
-                .await
-                .map_err(DbError::from)
-            })?;
-        }
+        let hits = match bumped {
+            Some(hits) => Some(hits),
+            None => {
+                let hits: Option<i32> = on_conn!(&mut conn, |c| {
+                    let upsert = diesel::insert_into(windows::table)
+                        .values((
+                            windows::bucket.eq(key),
+                            windows::window_start.eq(start),
+                            windows::hits.eq(1),
+                        ))
+                        .on_conflict((windows::bucket, windows::window_start))
+                        .do_update()
+                        .set(bump);
+                    // The upsert's own filter (`ON CONFLICT … DO UPDATE … WHERE`).
+                    let upsert = diesel::query_dsl::methods::FilterDsl::filter(upsert, under_limit)
+                        .returning(windows::hits);
+                    Cached(upsert)
+                        .get_result(c)
+                        .await
+                        .optional()
+                        .map_err(DbError::from)
+                })?;
+                if hits == Some(1) {
+                    on_conn!(&mut conn, |c| {
+                        diesel::delete(
+                            windows::table
+                                .filter(windows::bucket.eq(key))
+                                .filter(windows::window_start.lt(start)),
+                        )
+                        .execute(c)
+                        .await
+                        .map_err(DbError::from)
+                    })?;
+                }
+                hits
+            }
+        };
         Ok(match hits {
             Some(used) => {
                 RateDecision::admitted(limit_per_hour, u32::try_from(used).unwrap_or(u32::MAX), now)
