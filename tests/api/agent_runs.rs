@@ -171,14 +171,8 @@ async fn a_due_slot_runs_once_and_moves_the_schedule(backend: Backend) {
     let runs = wait_for_runs(&app, &bot, 2, Duration::from_secs(5)).await;
     assert_eq!(runs.len(), 2, "the refused run is recorded");
     let refused = runs[0]["id"].as_str().unwrap();
-    // The run's conversation is listed before its refusal is recorded
-    // (two transactions): wait for the trace.
-    let asked_at = Instant::now();
-    let mut steps = crate::agent::trace(&app, refused).await;
-    while steps.is_empty() && asked_at.elapsed() < Duration::from_secs(5) {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-        steps = crate::agent::trace(&app, refused).await;
-    }
+    // Created in the transaction that records why: listed means traced.
+    let steps = crate::agent::trace(&app, refused).await;
     assert_eq!(steps[0]["action_type"], "billing", "{steps:?}");
     assert_eq!(steps[0]["action_name"], "SERVICE_SUSPENDED");
 

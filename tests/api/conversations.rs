@@ -58,6 +58,7 @@ pub async fn seed_conversation(
         .record_turn(&TurnRecord {
             workspace_id: app.workspace,
             conversation_id: id,
+            new_conversation: None,
             messages: vec![
                 message(
                     MessageId::from_uuid(Uuid::new_v4()),

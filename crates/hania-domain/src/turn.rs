@@ -82,6 +82,11 @@ pub struct TurnRecord {
     pub workspace_id: WorkspaceId,
     /// Conversation the turn belongs to.
     pub conversation_id: ConversationId,
+    /// The conversation to create first, in the same transaction (its
+    /// `id` is `conversation_id`): a turn that starts a conversation
+    /// without calling the model (a greeting, a refused scheduled run),
+    /// so the conversation never exists without what it was created for.
+    pub new_conversation: Option<NewConversation>,
     /// Messages to append, in order.
     pub messages: Vec<NewMessage>,
     /// Trace steps to append, in order.

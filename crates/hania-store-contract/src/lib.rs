@@ -82,6 +82,7 @@ macro_rules! storage_contract_tests {
             open_turn_outside_the_workspace_stores_nothing,
             record_turn_writes_everything_at_once,
             record_turn_is_all_or_nothing,
+            record_turn_can_start_its_conversation,
             a_new_period_restarts_the_turn_count,
             credits_move_the_balance_and_list_newest_first,
             timestamps_round_trip_in_utc,

@@ -61,8 +61,12 @@ pub trait TurnStore: Send + Sync {
     /// the period changed). The balance update MUST be atomic in the
     /// database, so concurrent turns never lose an update; `release_hold`
     /// MUST be deleted in the same transaction; all or nothing is stored.
+    /// A `new_conversation` MUST be created first, empty, in the same
+    /// transaction, so it never exists without the turn's rows.
     ///
     /// # Errors
-    /// MUST return `NotFound` if the conversation is not in the workspace.
+    /// MUST return `NotFound` if the conversation (or a new conversation's
+    /// bot or source) is not in the workspace, `Conflict` if a new
+    /// conversation's id exists; nothing is stored either way.
     async fn record_turn(&self, turn: &TurnRecord) -> Result<RecordedTurn, StoreError>;
 }

@@ -13,7 +13,6 @@ use crate::ids::{BotId, WorkspaceId};
 use crate::message::Role;
 use crate::ports::{RunClaim, StoreError};
 use crate::services::Resource;
-use crate::turn::TurnRecord;
 use crate::validation::{ValidationError, check_text};
 
 /// Most due runs claimed per scheduler tick.
@@ -129,20 +128,12 @@ impl ChatService {
         match self.send(ws, request.clone()).await {
             Err(ChatError::Billing(refusal)) => {
                 let now = self.ports.clock.now();
-                let conversation = self.start(ws, &run.bot, &request, now).await?;
                 let mut step = self.refusal_step(refusal, now);
                 step.result_summary =
                     Some("scheduled run refused: no model call, no charge".into());
-                let record = TurnRecord {
-                    workspace_id: ws,
-                    conversation_id: conversation.id,
-                    messages: vec![self.message(Role::User, &run.goal, now)],
-                    trace_steps: vec![step],
-                    charge: None,
-                    release_hold: None,
-                    recorded_at: now,
-                };
-                self.ports.turns.record_turn(&record).await?;
+                let goal = self.message(Role::User, &run.goal, now);
+                self.start_with((ws, &run.bot, &request), vec![goal], vec![step], now)
+                    .await?;
                 Err(ChatError::Billing(refusal))
             }
             other => other,

@@ -155,16 +155,15 @@ async fn a_run_refused_by_billing_leaves_an_agent_conversation_saying_why() {
     h.billing = billing;
     h.turns.expect_open_turn().never();
     h.provider.expect_complete().never();
-    h.conversations
-        .expect_create_conversation()
-        .times(1)
-        .returning(|new| {
-            assert_eq!(new.channel, Channel::Agent);
-            let mut conversation = crate::services::turn_test_support::conversation(new.id);
-            conversation.channel = Channel::Agent;
-            Ok(conversation)
-        });
+    // The conversation is created in the transaction that writes why.
+    h.conversations.expect_create_conversation().never();
     h.turns.expect_record_turn().times(1).returning(|record| {
+        let new = record
+            .new_conversation
+            .as_ref()
+            .expect("created with the record");
+        assert_eq!(new.channel, Channel::Agent);
+        assert_eq!(new.id, record.conversation_id);
         assert!(record.charge.is_none());
         assert_eq!(record.messages[0].content, "Report overnight refunds");
         let step = &record.trace_steps[0];

@@ -9,13 +9,14 @@ use crate::agent::{AgentPlan, answer_format};
 use crate::billing::BillingRefusal;
 use crate::bot::{Bot, BotType};
 use crate::completion::CompletionRequest;
-use crate::conversation::{Channel, Conversation, NewConversation};
-use crate::ids::{MessageId, WorkspaceId};
+use crate::conversation::{Channel, NewConversation};
+use crate::ids::{ConversationId, MessageId, WorkspaceId};
 use crate::message::{NewMessage, Role};
 use crate::ports::{BotKey, ConversationKey, StoreConflict, StoreError, Unobserved};
 use crate::services::Resource;
 use crate::slug::validate_slug;
-use crate::turn::{OpenTurn, TurnConversation};
+use crate::trace::NewTraceStep;
+use crate::turn::{OpenTurn, TurnConversation, TurnRecord};
 use crate::validation::{check_required_text, check_text};
 
 /// How long a turn's hold counts against the balance if its instance dies
@@ -108,15 +109,30 @@ impl ChatService {
         }
     }
 
-    pub(super) async fn start(
+    /// Starts the conversation `req` opens with `messages` and
+    /// `trace_steps` and no model call: created and written in one
+    /// transaction, so it never exists without them.
+    pub(super) async fn start_with(
         &self,
-        ws: WorkspaceId,
-        bot: &Bot,
-        req: &ChatRequest,
+        (ws, bot, req): (WorkspaceId, &Bot, &ChatRequest),
+        messages: Vec<NewMessage>,
+        trace_steps: Vec<NewTraceStep>,
         now: OffsetDateTime,
-    ) -> Result<Conversation, ChatError> {
+    ) -> Result<ConversationId, ChatError> {
         let new = self.new_conversation(ws, bot, req, now);
-        Ok(self.ports.conversations.create_conversation(&new).await?)
+        let id = new.id;
+        let record = TurnRecord {
+            workspace_id: ws,
+            conversation_id: id,
+            new_conversation: Some(new),
+            messages,
+            trace_steps,
+            charge: None,
+            release_hold: None,
+            recorded_at: now,
+        };
+        self.ports.turns.record_turn(&record).await?;
+        Ok(id)
     }
 
     pub(super) fn message(&self, role: Role, content: &str, at: OffsetDateTime) -> NewMessage {
@@ -174,9 +190,9 @@ impl ChatService {
             return Err(ChatError::BotInactive);
         }
         let mut existing = match (req.conversation_id, start.conversation) {
-            (Some(_), Some(conversation)) if conversation.bot_id == bot.id => Some(conversation),
+            (Some(_), Some(conversation)) if conversation.bot_id == bot.id => Some(conversation.id),
             (Some(_), _) => return Err(ChatError::NotFound(Resource::Conversation)),
-            (None, found) => found,
+            (None, found) => found.map(|conversation| conversation.id),
         };
         let billing = start.billing.ok_or(StoreError::NotFound);
         let now = self.ports.clock.now();
@@ -207,7 +223,7 @@ impl ChatService {
         // failing provider never loses it; a new conversation is created
         // in the same transaction.
         let conversation = match existing {
-            Some(conversation) => TurnConversation::Existing(conversation.id),
+            Some(id) => TurnConversation::Existing(id),
             None => TurnConversation::New(self.new_conversation(ws, &bot, &req, now)),
         };
         let model = bot

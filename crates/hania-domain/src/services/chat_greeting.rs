@@ -9,11 +9,9 @@ use time::OffsetDateTime;
 use super::chat::ChatService;
 use super::chat_types::{ChatError, ChatReply, ChatRequest};
 use crate::bot::Bot;
-use crate::conversation::Conversation;
-use crate::ids::{TraceStepId, WorkspaceId};
+use crate::ids::{ConversationId, TraceStepId, WorkspaceId};
 use crate::message::Role;
 use crate::trace::{NewTraceStep, action_types};
-use crate::turn::TurnRecord;
 
 impl ChatService {
     /// A web conversation opened by the greeting: created holding only the
@@ -26,19 +24,11 @@ impl ChatService {
         req: &ChatRequest,
         greeting: &str,
         now: OffsetDateTime,
-    ) -> Result<Conversation, ChatError> {
-        let conversation = self.start(ws, bot, req, now).await?;
-        let record = TurnRecord {
-            workspace_id: ws,
-            conversation_id: conversation.id,
-            messages: vec![self.message(Role::Assistant, greeting, now)],
-            trace_steps: vec![self.greeting_step("greeting shown before the first message", now)],
-            charge: None,
-            release_hold: None,
-            recorded_at: now,
-        };
-        self.ports.turns.record_turn(&record).await?;
-        Ok(conversation)
+    ) -> Result<ConversationId, ChatError> {
+        let greeting = self.message(Role::Assistant, greeting, now);
+        let step = self.greeting_step("greeting shown before the first message", now);
+        self.start_with((ws, bot, req), vec![greeting], vec![step], now)
+            .await
     }
 
     fn greeting_step(&self, summary: &str, now: OffsetDateTime) -> NewTraceStep {
@@ -65,22 +55,15 @@ impl ChatService {
         greeting: &str,
         now: OffsetDateTime,
     ) -> Result<ChatReply, ChatError> {
-        let conversation = self.start(ws, bot, req, now).await?;
         let answer = self.message(Role::Assistant, greeting, now);
         let message_id = answer.id;
         let step = self.greeting_step("instant greeting, no model call", now);
-        let record = TurnRecord {
-            workspace_id: ws,
-            conversation_id: conversation.id,
-            messages: vec![self.message(Role::User, &req.message, now), answer],
-            trace_steps: vec![step],
-            charge: None,
-            release_hold: None,
-            recorded_at: now,
-        };
-        self.ports.turns.record_turn(&record).await?;
+        let messages = vec![self.message(Role::User, &req.message, now), answer];
+        let conversation_id = self
+            .start_with((ws, bot, req), messages, vec![step], now)
+            .await?;
         Ok(ChatReply {
-            conversation_id: conversation.id,
+            conversation_id,
             message_id,
             response: greeting.to_owned(),
             timestamp: now,

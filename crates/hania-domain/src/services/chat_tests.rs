@@ -12,7 +12,7 @@ use crate::billing::{BillingAccount, BillingStatus, Plan};
 use crate::bot_changes::BotChanges;
 use crate::completion::Completion;
 use crate::completion::{ProviderError, TokenUsage};
-use crate::conversation::Channel;
+use crate::conversation::{Channel, Conversation};
 use crate::field_update::FieldUpdate;
 use crate::ids::{BotId, ConversationId};
 use crate::message::Message;
@@ -172,35 +172,42 @@ async fn a_new_conversation_with_a_greeting_answers_without_the_model_or_a_charg
     m.conversations
         .expect_find_open_conversation()
         .returning(|_, _, _, _| Ok(None));
-    m.conversations
-        .expect_create_conversation()
-        .times(1)
-        .returning(|n| {
-            assert_eq!(
-                (n.customer_id.as_deref(), n.channel),
-                (Some("user_8412"), Channel::Api)
-            );
-            Ok(conversation(9, BOT))
-        });
+    // Created in the transaction that stores the greeting.
+    m.conversations.expect_create_conversation().never();
     // Read alongside the bot, but a greeting is neither refused nor metered:
     // even a suspended workspace gets it.
     m.billing
         .expect_get_billing()
         .returning(|_| Ok(billing(BillingStatus::Suspended, 0, 0)));
     m.provider.expect_complete().never();
-    m.turns.expect_record_turn().times(1).returning(|turn| {
-        let roles: Vec<Role> = turn.messages.iter().map(|m| m.role).collect();
-        assert_eq!(roles, vec![Role::User, Role::Assistant]);
-        assert_eq!(turn.messages[1].content, "Hi! How can I help?");
-        assert_eq!(turn.trace_steps[0].action_type, action_types::GREETING);
-        assert!(turn.charge.is_none());
-        Ok(recorded())
-    });
+    let created = Arc::new(std::sync::Mutex::new(None));
+    let seen = created.clone();
+    m.turns
+        .expect_record_turn()
+        .times(1)
+        .returning(move |turn| {
+            let n = turn
+                .new_conversation
+                .as_ref()
+                .expect("created with the turn");
+            assert_eq!(
+                (n.customer_id.as_deref(), n.channel, n.id),
+                (Some("user_8412"), Channel::Api, turn.conversation_id)
+            );
+            *seen.lock().unwrap() = Some(n.id);
+            let roles: Vec<Role> = turn.messages.iter().map(|m| m.role).collect();
+            assert_eq!(roles, vec![Role::User, Role::Assistant]);
+            assert_eq!(turn.messages[1].content, "Hi! How can I help?");
+            assert_eq!(turn.trace_steps[0].action_type, action_types::GREETING);
+            assert!(turn.charge.is_none());
+            Ok(recorded())
+        });
     let reply = service(m).send(WS, request()).await.unwrap();
     assert_eq!(
         (reply.response.as_str(), reply.model),
         ("Hi! How can I help?", None)
     );
+    assert_eq!(Some(reply.conversation_id), *created.lock().unwrap());
 }
 
 #[tokio::test]
@@ -300,23 +307,25 @@ async fn new_conversation_skips_resolution_by_external_user() {
         .expect_get_bot()
         .returning(|_, _| Ok(bot(Some("Welcome back"))));
     m.conversations.expect_find_open_conversation().never();
-    m.conversations
-        .expect_create_conversation()
-        .times(1)
-        .returning(|_| Ok(conversation(11, BOT)));
+    m.conversations.expect_create_conversation().never();
     m.billing
         .expect_get_billing()
         .returning(|_| Ok(billing(BillingStatus::Active, 100, 0)));
-    m.turns.expect_record_turn().returning(|_| Ok(recorded()));
+    let created = Arc::new(std::sync::Mutex::new(None));
+    let seen = created.clone();
+    m.turns
+        .expect_record_turn()
+        .times(1)
+        .returning(move |turn| {
+            *seen.lock().unwrap() = turn.new_conversation.as_ref().map(|n| n.id);
+            Ok(recorded())
+        });
     let fresh = ChatRequest {
         new_conversation: true,
         ..request()
     };
     let reply = service(m).send(WS, fresh).await.unwrap();
-    assert_eq!(
-        reply.conversation_id,
-        ConversationId::from_uuid(Uuid::from_u128(11))
-    );
+    assert_eq!(Some(reply.conversation_id), *created.lock().unwrap());
 }
 
 #[path = "chat_web_tests.rs"]

@@ -14,19 +14,21 @@ async fn on_the_web_the_greeting_opens_the_conversation_and_the_model_answers() 
     m.billing
         .expect_get_billing()
         .returning(|_| Ok(billing(BillingStatus::Active, 100, 0)));
-    m.conversations
-        .expect_create_conversation()
-        .times(1)
-        .in_sequence(&mut seq)
-        .returning(|n| {
-            assert_eq!(n.channel, Channel::Web);
-            Ok(conversation(9, BOT))
-        });
+    // Created in the transaction that stores the greeting.
+    m.conversations.expect_create_conversation().never();
+    let created = Arc::new(std::sync::Mutex::new(None));
+    let seen = created.clone();
     m.turns
         .expect_record_turn()
         .times(1)
         .in_sequence(&mut seq)
-        .returning(|turn| {
+        .returning(move |turn| {
+            let n = turn
+                .new_conversation
+                .as_ref()
+                .expect("created with the greeting");
+            assert_eq!((n.channel, n.id), (Channel::Web, turn.conversation_id));
+            *seen.lock().unwrap() = Some(n.id);
             let shown: Vec<(Role, &str)> = turn
                 .messages
                 .iter()
@@ -41,9 +43,12 @@ async fn on_the_web_the_greeting_opens_the_conversation_and_the_model_answers() 
         .expect_open_turn()
         .times(1)
         .in_sequence(&mut seq)
-        .returning(|open| {
-            let nine = ConversationId::from_uuid(Uuid::from_u128(9));
-            assert_eq!(open.conversation, TurnConversation::Existing(nine));
+        .returning(move |open| {
+            let opened = created
+                .lock()
+                .unwrap()
+                .expect("the greeting's conversation");
+            assert_eq!(open.conversation, TurnConversation::Existing(opened));
             Ok(vec![stored(&open.user_message, 2)])
         });
     m.provider

@@ -212,6 +212,7 @@ impl ChatService {
             let record = TurnRecord {
                 workspace_id: ws,
                 conversation_id: run,
+                new_conversation: None,
                 messages: Vec::new(),
                 trace_steps: vec![step],
                 charge: Some(charge),

@@ -37,6 +37,7 @@ impl ChatService {
         let record = TurnRecord {
             workspace_id: turn.workspace,
             conversation_id: turn.conversation_id,
+            new_conversation: None,
             messages: work.messages,
             trace_steps: work.steps,
             charge: work.charge,

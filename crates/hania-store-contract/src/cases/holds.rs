@@ -34,6 +34,7 @@ fn settle(turn: &OpenTurn, cost: i64) -> TurnRecord {
     TurnRecord {
         workspace_id: turn.workspace_id,
         conversation_id: turn.conversation_id(),
+        new_conversation: None,
         messages: vec![message(Role::Assistant, "answer", 1)],
         trace_steps: Vec::new(),
         charge: Some(TurnCharge {

@@ -153,6 +153,7 @@ pub async fn delete_cascades_but_keeps_ledger_amounts(store: &dyn Storage) {
         .record_turn(&TurnRecord {
             workspace_id: ws,
             conversation_id: conv.id,
+            new_conversation: None,
             messages: vec![message(Role::User, "Hi", 1), reply.clone()],
             trace_steps: vec![full_step(1)],
             release_hold: None,

@@ -27,6 +27,7 @@ fn charged_turn(
     TurnRecord {
         workspace_id: ws,
         conversation_id: conv,
+        new_conversation: None,
         messages: vec![message(Role::User, "Question", 0), reply.clone()],
         trace_steps: vec![NewTraceStep::new(id(), action_types::MODEL_CALL, "m", when)],
         release_hold: None,

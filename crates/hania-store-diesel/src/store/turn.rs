@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use diesel::dsl::case_when;
 use diesel::result::DatabaseErrorKind;
 use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
-use hania_domain::conversation::preview_of;
+use hania_domain::conversation::{NewConversation, preview_of};
 use hania_domain::ledger::{LedgerEntry, LedgerKind};
 use hania_domain::message::Message;
 use hania_domain::money::Money;
@@ -35,6 +35,46 @@ use crate::schema::{
     billing_accounts, bots, conversations, ledger_entries, messages, trace_steps, turn_holds,
 };
 use crate::sql_types::{SqlTime, sql_id};
+
+/// Inserts conversation row `$row` (of `$new`) in workspace `$ws`, its
+/// bot (and a handoff's source) checked to be of the workspace in the same
+/// transaction; evaluates to `Result<(), DbError>`, `NotFound` when they
+/// are not. `$mode` and `$($aw)*` as in the bodies below.
+macro_rules! create_conversation_in {
+    ($c:ident, $ws:expr, $new:expr, $row:expr, $mode:ident; $($aw:tt)*) => {{
+        let (ws, new, row): (_, &NewConversation, &ConversationRow) = ($ws, $new, $row);
+        let (_, bot_here): (usize, i64) = together!($mode, $c;
+            diesel::insert_into(conversations::table).values(row).execute($c),
+            bots::table
+                .filter(bots::id.eq(sql_id(new.bot_id)))
+                .filter(bots::workspace_id.eq(sql_id(ws)))
+                .count()
+                .get_result($c),
+        )
+        .map_err(|error| match error {
+            // No such bot at all.
+            diesel::result::Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
+                DbError(StoreError::NotFound)
+            }
+            other => DbError::from(other),
+        })?;
+        // A handoff's source must be of the workspace too (rare: checked
+        // only when there is one).
+        let source_here: i64 = match new.source_conversation_id {
+            None => 1,
+            Some(source) => conversations::table
+                .filter(conversations::id.eq(sql_id(source)))
+                .filter(conversations::workspace_id.eq(sql_id(ws)))
+                .count()
+                .get_result($c) $($aw)* ?,
+        };
+        if bot_here == 0 || source_here == 0 || new.workspace_id != ws {
+            Err(DbError(StoreError::NotFound))
+        } else {
+            Ok::<(), DbError>(())
+        }
+    }};
+}
 
 /// The body of `open_turn`; evaluates to `Result<Vec<MessageRow>, DbError>`.
 /// `$mode` is how its batches run (`store/pipeline.rs`), `$($aw)*` what
@@ -81,35 +121,7 @@ macro_rules! open_turn_tx {
                 row.message_count = 1;
                 row.last_message_at = Some(SqlTime(user.created_at));
                 row.last_message_preview = Some(preview_of(&user.content));
-                let (_, bot_here): (usize, i64) = together!($mode, $c;
-                    diesel::insert_into(conversations::table).values(&row).execute($c),
-                    bots::table
-                        .filter(bots::id.eq(sql_id(new.bot_id)))
-                        .filter(bots::workspace_id.eq(sql_id(ws)))
-                        .count()
-                        .get_result($c),
-                )
-                .map_err(|error| match error {
-                    // No such bot at all.
-                    diesel::result::Error::DatabaseError(
-                        DatabaseErrorKind::ForeignKeyViolation,
-                        _,
-                    ) => DbError(StoreError::NotFound),
-                    other => DbError::from(other),
-                })?;
-                // A handoff's source must be of the workspace too (rare:
-                // checked only when there is one).
-                let source_here: i64 = match new.source_conversation_id {
-                    None => 1,
-                    Some(source) => conversations::table
-                        .filter(conversations::id.eq(sql_id(source)))
-                        .filter(conversations::workspace_id.eq(sql_id(ws)))
-                        .count()
-                        .get_result($c) $($aw)* ?,
-                };
-                if bot_here == 0 || source_here == 0 || new.workspace_id != ws {
-                    return Err(DbError(StoreError::NotFound));
-                }
+                create_conversation_in!($c, ws, new, &row, $mode; $($aw)*)?;
                 let message = MessageRow::new(conv, 1, user);
                 diesel::insert_into(messages::table).values(&message).execute($c) $($aw)* ?;
                 Ok::<_, DbError>(vec![message])
@@ -143,6 +155,15 @@ macro_rules! record_turn_tx {
     ($c:ident, $turn:expr, $mode:ident; $($aw:tt)*) => {{
         let turn: &TurnRecord = $turn;
         let (ws, conv, at) = (turn.workspace_id, turn.conversation_id, turn.recorded_at);
+        if let Some(new) = &turn.new_conversation {
+            if new.id != conv {
+                return Err(DbError(StoreError::unexpected(
+                    "a turn's new conversation must be the conversation it records",
+                )));
+            }
+            // Created empty: the counters below count what the turn adds.
+            create_conversation_in!($c, ws, new, &ConversationRow::from(new), $mode; $($aw)*)?;
+        }
         // Writes only, and the billing row first: on SQLite the first
         // statement takes the write lock, so concurrent turns queue instead
         // of failing on a lock upgrade.
