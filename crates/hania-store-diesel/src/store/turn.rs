@@ -13,7 +13,8 @@
 use async_trait::async_trait;
 use diesel::dsl::case_when;
 use diesel::result::DatabaseErrorKind;
-use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
+use diesel::sql_types::{Nullable, Text};
+use diesel::{ExpressionMethods, IntoSql, QueryDsl, SelectableHelper};
 use hania_domain::conversation::{NewConversation, preview_of};
 use hania_domain::ledger::{LedgerEntry, LedgerKind};
 use hania_domain::message::Message;
@@ -22,7 +23,7 @@ use hania_domain::ports::{StoreConflict, StoreError, TurnStore};
 use hania_domain::trace::TraceStep;
 use hania_domain::turn::{OpenTurn, RecordedTurn, TurnConversation, TurnRecord};
 
-use super::append::{count_appended, number_appended, numbered_rows};
+use super::append::{count_appended, numbered_rows};
 use super::balance::balance_change;
 use super::pipeline::{execute_all, together};
 use crate::DieselStore;
@@ -34,7 +35,7 @@ use crate::rows::message::MessageRow;
 use crate::schema::{
     billing_accounts, bots, conversations, ledger_entries, messages, trace_steps, turn_holds,
 };
-use crate::sql_types::{SqlTime, sql_id};
+use crate::sql_types::{DbJson, DbTimestamp, DbUuid, SqlTime, sql_id};
 
 /// Inserts conversation row `$row` (of `$new`) in workspace `$ws`, its
 /// bot (and a handoff's source) checked to be of the workspace in the same
@@ -127,11 +128,39 @@ macro_rules! open_turn_tx {
                 Ok::<_, DbError>(vec![message])
             }
             TurnConversation::Existing(_) => {
-                let (rows, _) = number_appended!($c, ws, conv, std::slice::from_ref(user), &[]; $($aw)*)?;
-                // The history read comes after the insert in the batch, so
-                // it holds the new message.
-                let (_, mut recent): (usize, Vec<MessageRow>) = together!($mode, $c;
-                    diesel::insert_into(messages::table).values(&rows[0]).execute($c),
+                // One batch: the counters' bump, the message inserted at
+                // the position it made (read by the insert itself), and the
+                // history, which holds the new message. No counts: the
+                // conversation is not in the workspace, and the
+                // transaction is rolled back.
+                let row = MessageRow::new(conv, 0, user);
+                let (counts, _, mut recent): (Vec<(i32, i32)>, usize, Vec<MessageRow>) = together!($mode, $c;
+                    count_appended!(ws, conv, std::slice::from_ref(user), &[], $c),
+                    diesel::insert_into(messages::table)
+                        .values(
+                            conversations::table
+                                .filter(conversations::id.eq(sql_id(conv)))
+                                .filter(conversations::workspace_id.eq(sql_id(ws)))
+                                .select((
+                                    row.id.clone().into_sql::<DbUuid>(),
+                                    conversations::id,
+                                    conversations::message_count,
+                                    row.role.clone().into_sql::<Text>(),
+                                    row.content.clone().into_sql::<Text>(),
+                                    row.metadata.clone().into_sql::<Nullable<DbJson>>(),
+                                    row.created_at.clone().into_sql::<DbTimestamp>(),
+                                )),
+                        )
+                        .into_columns((
+                            messages::id,
+                            messages::conversation_id,
+                            messages::position,
+                            messages::role,
+                            messages::content,
+                            messages::metadata,
+                            messages::created_at,
+                        ))
+                        .execute($c),
                     messages::table
                         .filter(messages::conversation_id.eq(sql_id(conv)))
                         .order(messages::position.desc())
@@ -139,6 +168,9 @@ macro_rules! open_turn_tx {
                         .select(MessageRow::as_select())
                         .load($c),
                 )?;
+                if counts.is_empty() {
+                    return Err(DbError(StoreError::NotFound));
+                }
                 recent.reverse();
                 Ok(recent)
             }
