@@ -132,8 +132,8 @@ impl ChatService {
                 step.result_summary =
                     Some("scheduled run refused: no model call, no charge".into());
                 let goal = self.message(Role::User, &run.goal, now);
-                self.start_with((ws, &run.bot, &request), vec![goal], vec![step], now)
-                    .await?;
+                let new = self.new_conversation(ws, &run.bot, &request, now);
+                self.start_with(new, vec![goal], vec![step], now).await?;
                 Err(ChatError::Billing(refusal))
             }
             other => other,

@@ -89,7 +89,7 @@ impl ChatService {
         }
     }
 
-    fn new_conversation(
+    pub(super) fn new_conversation(
         &self,
         ws: WorkspaceId,
         bot: &Bot,
@@ -109,20 +109,19 @@ impl ChatService {
         }
     }
 
-    /// Starts the conversation `req` opens with `messages` and
-    /// `trace_steps` and no model call: created and written in one
-    /// transaction, so it never exists without them.
+    /// Starts conversation `new` with `messages` and `trace_steps` and no
+    /// model call: created and written in one transaction, so it never
+    /// exists without them.
     pub(super) async fn start_with(
         &self,
-        (ws, bot, req): (WorkspaceId, &Bot, &ChatRequest),
+        new: NewConversation,
         messages: Vec<NewMessage>,
         trace_steps: Vec<NewTraceStep>,
         now: OffsetDateTime,
     ) -> Result<ConversationId, ChatError> {
-        let new = self.new_conversation(ws, bot, req, now);
         let id = new.id;
         let record = TurnRecord {
-            workspace_id: ws,
+            workspace_id: new.workspace_id,
             conversation_id: id,
             new_conversation: Some(new),
             messages,

@@ -27,8 +27,8 @@ impl ChatService {
     ) -> Result<ConversationId, ChatError> {
         let greeting = self.message(Role::Assistant, greeting, now);
         let step = self.greeting_step("greeting shown before the first message", now);
-        self.start_with((ws, bot, req), vec![greeting], vec![step], now)
-            .await
+        let new = self.new_conversation(ws, bot, req, now);
+        self.start_with(new, vec![greeting], vec![step], now).await
     }
 
     fn greeting_step(&self, summary: &str, now: OffsetDateTime) -> NewTraceStep {
@@ -59,9 +59,8 @@ impl ChatService {
         let message_id = answer.id;
         let step = self.greeting_step("instant greeting, no model call", now);
         let messages = vec![self.message(Role::User, &req.message, now), answer];
-        let conversation_id = self
-            .start_with((ws, bot, req), messages, vec![step], now)
-            .await?;
+        let new = self.new_conversation(ws, bot, req, now);
+        let conversation_id = self.start_with(new, messages, vec![step], now).await?;
         Ok(ChatReply {
             conversation_id,
             message_id,

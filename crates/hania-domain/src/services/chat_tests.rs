@@ -24,7 +24,7 @@ use crate::ports::{
 };
 use crate::services::test_support::{NOW, random_ids, stopped_clock};
 use crate::trace::action_types;
-use crate::turn::{RecordedTurn, TurnConversation};
+use crate::turn::{RecordedTurn, TurnConversation, TurnRecord};
 
 const WS: WorkspaceId = WorkspaceId(Uuid::from_u128(1));
 const BOT: BotId = BotId(Uuid::from_u128(2));
@@ -163,6 +163,28 @@ fn recorded() -> RecordedTurn {
     }
 }
 
+/// The conversation a recorded turn creates (shared by mock closures).
+#[derive(Clone, Default)]
+struct Created(Arc<std::sync::Mutex<Option<ConversationId>>>);
+
+impl Created {
+    /// Notes the conversation `turn` creates, checking it is the one the
+    /// turn records in, and returns it.
+    fn note(&self, turn: &TurnRecord) -> NewConversation {
+        let new = turn
+            .new_conversation
+            .clone()
+            .expect("created with the turn");
+        assert_eq!(new.id, turn.conversation_id);
+        *self.0.lock().unwrap() = Some(new.id);
+        new
+    }
+
+    fn id(&self) -> Option<ConversationId> {
+        *self.0.lock().unwrap()
+    }
+}
+
 #[tokio::test]
 async fn a_new_conversation_with_a_greeting_answers_without_the_model_or_a_charge() {
     let mut m = Mocks::default();
@@ -180,21 +202,17 @@ async fn a_new_conversation_with_a_greeting_answers_without_the_model_or_a_charg
         .expect_get_billing()
         .returning(|_| Ok(billing(BillingStatus::Suspended, 0, 0)));
     m.provider.expect_complete().never();
-    let created = Arc::new(std::sync::Mutex::new(None));
+    let created = Created::default();
     let seen = created.clone();
     m.turns
         .expect_record_turn()
         .times(1)
         .returning(move |turn| {
-            let n = turn
-                .new_conversation
-                .as_ref()
-                .expect("created with the turn");
+            let n = seen.note(turn);
             assert_eq!(
-                (n.customer_id.as_deref(), n.channel, n.id),
-                (Some("user_8412"), Channel::Api, turn.conversation_id)
+                (n.customer_id.as_deref(), n.channel),
+                (Some("user_8412"), Channel::Api)
             );
-            *seen.lock().unwrap() = Some(n.id);
             let roles: Vec<Role> = turn.messages.iter().map(|m| m.role).collect();
             assert_eq!(roles, vec![Role::User, Role::Assistant]);
             assert_eq!(turn.messages[1].content, "Hi! How can I help?");
@@ -207,7 +225,7 @@ async fn a_new_conversation_with_a_greeting_answers_without_the_model_or_a_charg
         (reply.response.as_str(), reply.model),
         ("Hi! How can I help?", None)
     );
-    assert_eq!(Some(reply.conversation_id), *created.lock().unwrap());
+    assert_eq!(Some(reply.conversation_id), created.id());
 }
 
 #[tokio::test]
@@ -311,13 +329,13 @@ async fn new_conversation_skips_resolution_by_external_user() {
     m.billing
         .expect_get_billing()
         .returning(|_| Ok(billing(BillingStatus::Active, 100, 0)));
-    let created = Arc::new(std::sync::Mutex::new(None));
+    let created = Created::default();
     let seen = created.clone();
     m.turns
         .expect_record_turn()
         .times(1)
         .returning(move |turn| {
-            *seen.lock().unwrap() = turn.new_conversation.as_ref().map(|n| n.id);
+            seen.note(turn);
             Ok(recorded())
         });
     let fresh = ChatRequest {
@@ -325,7 +343,7 @@ async fn new_conversation_skips_resolution_by_external_user() {
         ..request()
     };
     let reply = service(m).send(WS, fresh).await.unwrap();
-    assert_eq!(Some(reply.conversation_id), *created.lock().unwrap());
+    assert_eq!(Some(reply.conversation_id), created.id());
 }
 
 #[path = "chat_web_tests.rs"]

@@ -16,19 +16,14 @@ async fn on_the_web_the_greeting_opens_the_conversation_and_the_model_answers() 
         .returning(|_| Ok(billing(BillingStatus::Active, 100, 0)));
     // Created in the transaction that stores the greeting.
     m.conversations.expect_create_conversation().never();
-    let created = Arc::new(std::sync::Mutex::new(None));
+    let created = Created::default();
     let seen = created.clone();
     m.turns
         .expect_record_turn()
         .times(1)
         .in_sequence(&mut seq)
         .returning(move |turn| {
-            let n = turn
-                .new_conversation
-                .as_ref()
-                .expect("created with the greeting");
-            assert_eq!((n.channel, n.id), (Channel::Web, turn.conversation_id));
-            *seen.lock().unwrap() = Some(n.id);
+            assert_eq!(seen.note(turn).channel, Channel::Web);
             let shown: Vec<(Role, &str)> = turn
                 .messages
                 .iter()
@@ -44,10 +39,7 @@ async fn on_the_web_the_greeting_opens_the_conversation_and_the_model_answers() 
         .times(1)
         .in_sequence(&mut seq)
         .returning(move |open| {
-            let opened = created
-                .lock()
-                .unwrap()
-                .expect("the greeting's conversation");
+            let opened = created.id().expect("the greeting's conversation");
             assert_eq!(open.conversation, TurnConversation::Existing(opened));
             Ok(vec![stored(&open.user_message, 2)])
         });

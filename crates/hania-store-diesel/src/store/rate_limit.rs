@@ -57,48 +57,46 @@ impl RateLimiter for DieselStore {
             .optional()
             .map_err(DbError::from)
         })?;
-        let hits = match bumped {
-            Some(hits) => Some(hits),
-            None => {
-                let hits: Option<i32> = on_conn!(&mut conn, |c| {
-                    let upsert = diesel::insert_into(windows::table)
-                        .values((
-                            windows::bucket.eq(key),
-                            windows::window_start.eq(start),
-                            windows::hits.eq(1),
-                        ))
-                        .on_conflict((windows::bucket, windows::window_start))
-                        .do_update()
-                        .set(bump);
-                    // The upsert's own filter (`ON CONFLICT … DO UPDATE … WHERE`).
-                    let upsert = diesel::query_dsl::methods::FilterDsl::filter(upsert, under_limit)
-                        .returning(windows::hits);
-                    Cached(upsert)
-                        .get_result(c)
-                        .await
-                        .optional()
-                        .map_err(DbError::from)
-                })?;
-                if hits == Some(1) {
-                    on_conn!(&mut conn, |c| {
-                        diesel::delete(
-                            windows::table
-                                .filter(windows::bucket.eq(key))
-                                .filter(windows::window_start.lt(start)),
-                        )
-                        .execute(c)
-                        .await
-                        .map_err(DbError::from)
-                    })?;
-                }
-                hits
-            }
-        };
-        Ok(match hits {
+        let decide = |hits: Option<i32>| match hits {
             Some(used) => {
                 RateDecision::admitted(limit_per_hour, u32::try_from(used).unwrap_or(u32::MAX), now)
             }
             None => RateDecision::refused(limit_per_hour, now),
-        })
+        };
+        if bumped.is_some() {
+            return Ok(decide(bumped));
+        }
+        let hits: Option<i32> = on_conn!(&mut conn, |c| {
+            let upsert = diesel::insert_into(windows::table)
+                .values((
+                    windows::bucket.eq(key),
+                    windows::window_start.eq(start),
+                    windows::hits.eq(1),
+                ))
+                .on_conflict((windows::bucket, windows::window_start))
+                .do_update()
+                .set(bump);
+            // The upsert's own filter (`ON CONFLICT … DO UPDATE … WHERE`).
+            let upsert = diesel::query_dsl::methods::FilterDsl::filter(upsert, under_limit)
+                .returning(windows::hits);
+            Cached(upsert)
+                .get_result(c)
+                .await
+                .optional()
+                .map_err(DbError::from)
+        })?;
+        if hits == Some(1) {
+            on_conn!(&mut conn, |c| {
+                diesel::delete(
+                    windows::table
+                        .filter(windows::bucket.eq(key))
+                        .filter(windows::window_start.lt(start)),
+                )
+                .execute(c)
+                .await
+                .map_err(DbError::from)
+            })?;
+        }
+        Ok(decide(hits))
     }
 }
